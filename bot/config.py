@@ -192,3 +192,10 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
         # tomllib's message names the line and column, not the file's content: safe to show.
         raise ConfigError(f"Config file {file} is not valid TOML ({exc}).") from None
     return from_mapping(data, env)
+
+
+def with_storage_path(settings: Settings, path: str) -> Settings:
+    """The same settings with another store (for --db)."""
+    from dataclasses import replace
+
+    return replace(settings, storage=StorageSettings(path=path))

@@ -1,0 +1,300 @@
+"""The four questions, /who, /when, /quote and /summary, answered from the store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import Citation, Reply, ReplyItem, SourceRef
+from bot.nlp.names import name_key
+from bot.nlp.summary import Candidate, summarize
+from storage.sqlite_store import SqliteStore, StoredPerson
+
+MAX_ITEMS = 15
+_NO_COVERAGE = "No articles yet: an admin can add sources with /source add URL."
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The articles a question is about: all (None) or those matching a topic."""
+
+    topic: str
+    article_ids: list[int] | None
+
+
+def scope_for(store: SqliteStore, topic: str) -> Scope:
+    topic = topic.strip()
+    if not topic:
+        return Scope("", None)
+    return Scope(topic, store.search_articles(topic))
+
+
+class _Citer:
+    """Numbers the sources of a reply in the order they are first cited."""
+
+    def __init__(self, refs: dict[int, SourceRef]) -> None:
+        self.refs = refs
+        self.order: list[int] = []
+
+    def cite(self, article_ids: Sequence[int]) -> tuple[int, ...]:
+        numbers = []
+        for article_id in dict.fromkeys(article_ids):
+            if article_id not in self.refs:
+                continue
+            if article_id not in self.order:
+                self.order.append(article_id)
+            numbers.append(self.order.index(article_id))
+        return tuple(numbers)
+
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(
+            Citation(self.refs[a].title, self.refs[a].url, self.refs[a].source,
+                     self.refs[a].published)
+            for a in self.order
+        )
+
+
+def _sources_json(refs: dict[int, SourceRef], article_ids: Sequence[int]) -> list[dict[str, Any]]:
+    return [refs[a].to_json() for a in dict.fromkeys(article_ids) if a in refs]
+
+
+def _empty(store: SqliteStore, what: str, scope: Scope) -> Reply:
+    if store.count_articles() == 0:
+        return Reply.text(_NO_COVERAGE, data=[])
+    about = f" about {scope.topic!r}" if scope.topic else ""
+    return Reply.text(f"No {what}{about} in the coverage.", data=[])
+
+
+# ------------------------------------------------------------------------ /who
+
+
+def _person_json(p: StoredPerson, refs: dict[int, SourceRef]) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "aliases": [a for a in p.aliases if a != p.name],
+        "role": p.role,
+        "kind": p.kind,
+        "mentions": p.mentions,
+        "sources": _sources_json(refs, p.article_ids),
+    }
+
+
+def who(store: SqliteStore, query: str) -> Reply:
+    """The people list, or one person's card when the query names someone."""
+    query = query.strip()
+    if query:
+        named = store.persons_named(query, name_key)
+        if named:
+            return person_card(store, named[0])
+    scope = scope_for(store, query)
+    if scope.article_ids is not None and not scope.article_ids:
+        return _empty(store, "people", scope)
+    people = store.people_in(scope.article_ids, limit=MAX_ITEMS + 10)
+    if not people:
+        return _empty(store, "people", scope)
+    refs = store.refs(a for p in people for a in p.article_ids)
+    citer = _Citer(refs)
+    people_first = sorted(people, key=lambda p: (p.kind != "person", -p.mentions))
+    items = []
+    for p in people_first[:MAX_ITEMS]:
+        n_sources = len(p.article_ids)
+        detail = (f"{p.role + '; ' if p.role else ''}{p.mentions} mention"
+                  f"{'s' if p.mentions != 1 else ''} in {n_sources} source"
+                  f"{'s' if n_sources != 1 else ''}")
+        label = p.name if p.kind == "person" else f"{p.name} (organisation)"
+        items.append(ReplyItem(label, detail, citer.cite(p.article_ids)))
+    title = f"Who is in the coverage{' of ' + repr(scope.topic) if scope.topic else ''}"
+    more = len(people_first) - MAX_ITEMS
+    footer = ("Try /who NAME for a person's card" +
+              (f"; {more} more not shown." if more > 0 else "."))
+    return Reply(title, tuple(items), citer.citations(), footer,
+                 data=[_person_json(p, refs) for p in people_first])
+
+
+def person_card(store: SqliteStore, person: StoredPerson) -> Reply:
+    """One person: role, aliases, their quotes and the timeline entries they appear in."""
+    article_ids = store.articles_of_person(person.id)
+    refs = store.refs(article_ids)
+    citer = _Citer(refs)
+    person = StoredPerson(person.id, person.name, person.kind, person.role, person.mentions,
+                          person.aliases, tuple(article_ids[:10]))
+    items = []
+    if person.role:
+        items.append(ReplyItem(f"Role: {person.role}"))
+    others = [a for a in person.aliases if a != person.name]
+    if others:
+        items.append(ReplyItem("Also written: " + ", ".join(others[:6])))
+    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))
+    for group in quotes[:4]:
+        items.append(ReplyItem(f"“{group['text']}”", "quote", citer.cite(group["article_ids"])))
+    events = [e for e in _event_groups(store.events_in(article_ids))
+              if person.name in e["people"]]
+    for event in events[:5]:
+        items.append(ReplyItem(f"{event['date']}: {event['text']}", "event",
+                               citer.cite(event["article_ids"])))
+    title = f"{person.name}" + (f", {person.role}" if person.role else "")
+    data = [_person_json(person, refs)]
+    return Reply(title, tuple(items), citer.citations(),
+                 f"{person.mentions} mentions in {len(article_ids)} articles. "
+                 f"See /quote {person.name} and /when {person.name}.", data=data)
+
+
+# ----------------------------------------------------------------------- /when
+
+_PRECISION_OF = {4: "year", 7: "month", 10: "day"}
+
+
+def _date_and_precision(value: str, precision: str | None) -> tuple[str, str] | None:
+    """Timeline dates are calendar dates: a day, a month or a year (weeks become their month)."""
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    if precision == "week" or re.match(r"^\d{4}-W\d{2}", value):
+        return None
+    date = m.group(0)
+    return date, _PRECISION_OF.get(len(date), "day")
+
+
+def _similar(a: str, b: str) -> float:
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(wa & wb) / (len(wa | wb) or 1)
+
+
+def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge the same event reported by several articles into one entry with several sources."""
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        dp = _date_and_precision(row["date"] or "", row["precision"])
+        if dp is None:
+            continue
+        date, precision = dp
+        for group in groups:
+            shared_people = set(row["people"]) & set(group["people"])
+            similarity = _similar(row["text"], group["text"])
+            # Outlets word the same event differently: the date plus a shared actor is strong
+            # evidence for a month or a year, weaker for a single busy day.
+            if group["date"] == date and (
+                similarity > 0.45
+                or (shared_people and precision != "day")
+                or (shared_people and similarity > 0.15)
+            ):
+                if row["article_id"] not in group["article_ids"]:
+                    group["article_ids"].append(row["article_id"])
+                group["people"] = sorted(set(group["people"]) | set(row["people"]))
+                break
+        else:
+            groups.append({"date": date, "precision": precision, "text": row["text"],
+                           "people": sorted(row["people"]), "article_ids": [row["article_id"]],
+                           "position": row["position"]})
+    groups.sort(key=lambda g: (g["date"], -len(g["article_ids"]), g["position"]))
+    return groups
+
+
+def when(store: SqliteStore, topic: str) -> Reply:
+    scope = scope_for(store, topic)
+    article_ids = scope.article_ids if scope.article_ids is not None \
+        else store.recent_articles(200)
+    groups = _event_groups(store.events_in(article_ids))
+    if not groups:
+        return _empty(store, "dated events", scope)
+    if len(groups) > MAX_ITEMS:
+        # Keep the best-corroborated events, then show them oldest first.
+        best = sorted(groups, key=lambda g: -len(g["article_ids"]))[:MAX_ITEMS]
+        shown = [g for g in groups if g in best]
+    else:
+        shown = groups
+    refs = store.refs(a for g in groups for a in g["article_ids"])
+    citer = _Citer(refs)
+    items = tuple(ReplyItem(f"{g['date']}: {g['text']}",
+                            f"{g['precision']}; {len(g['article_ids'])} source"
+                            f"{'s' if len(g['article_ids']) != 1 else ''}",
+                            citer.cite(g["article_ids"])) for g in shown)
+    title = "Timeline" + (f" of {scope.topic!r}" if scope.topic else "")
+    more = len(groups) - len(shown)
+    footer = (f"{more} more events; narrow with /when TOPIC." if more > 0
+              else "Dates are resolved against each article's publication date.")
+    data = [{"date": g["date"], "precision": g["precision"], "text": g["text"],
+             "sources": _sources_json(refs, g["article_ids"])} for g in groups]
+    return Reply(title, items, citer.citations(), footer, data=data)
+
+
+# ---------------------------------------------------------------------- /quote
+
+
+def _quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per quote, however many outlets carry it (matched on its words)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = row["quote_key"] or row["text"]
+        group = groups.get(key)
+        if group is None:
+            groups[key] = {"text": row["text"].strip("\"“”‘’' "),
+                           "speaker": row["person_name"] or row["speaker"],
+                           "article_ids": [row["article_id"]]}
+        elif row["article_id"] not in group["article_ids"]:
+            group["article_ids"].append(row["article_id"])
+    return sorted(groups.values(), key=lambda g: -len(g["article_ids"]))
+
+
+def quote(store: SqliteStore, query: str) -> Reply:
+    query = query.strip()
+    rows: list[dict[str, Any]] = []
+    if query:
+        people = store.persons_named(query, name_key)
+        if people:
+            rows = store.quotes_in(None, person_ids=[people[0].id])
+        if not rows:
+            rows = store.quotes_in(None, words=query)
+    else:
+        rows = store.quotes_in(store.recent_articles(200))
+    groups = _quote_groups(rows)
+    if not groups:
+        return _empty(store, "quotes", Scope(query, []))
+    refs = store.refs(a for g in groups for a in g["article_ids"])
+    citer = _Citer(refs)
+    items = []
+    for g in groups[:MAX_ITEMS]:
+        n = len(g["article_ids"])
+        detail = (f"{g['speaker'] or 'unattributed'}"
+                  f"{'; carried by ' + str(n) + ' sources' if n > 1 else ''}")
+        items.append(ReplyItem(f"“{g['text']}”", detail, citer.cite(g["article_ids"])))
+    title = "Quotes" + (f" of {query!r}" if query else "")
+    more = len(groups) - MAX_ITEMS
+    footer = f"{more} more; try /quote NAME or /quote WORDS." if more > 0 else ""
+
+    def first_date(ids: list[int]) -> str | None:
+        dates = sorted(d for d in (refs[a].published for a in ids if a in refs) if d)
+        return dates[0] if dates else None
+
+    data = [{"speaker": g["speaker"], "text": g["text"],
+             "sources": _sources_json(refs, g["article_ids"]),
+             "date": first_date(g["article_ids"])} for g in groups]
+    return Reply(title, tuple(items), citer.citations(), footer, data=data)
+
+
+# -------------------------------------------------------------------- /summary
+
+
+def summary(store: SqliteStore, topic: str) -> Reply:
+    scope = scope_for(store, topic)
+    article_ids = (scope.article_ids if scope.article_ids is not None
+                   else store.recent_articles(60))[:60]
+    refs = store.refs(article_ids)
+    candidates = [Candidate(r["article_id"], r["position"], r["text"],
+                            refs[r["article_id"]].published or "")
+                  for r in store.sentences_in(article_ids) if r["article_id"] in refs]
+    picked = summarize(candidates)
+    if not picked:
+        return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else
+                          f"Not enough coverage{' about ' + repr(topic) if topic else ''} "
+                          f"to summarise.", data={"sentences": []})
+    citer = _Citer(refs)
+    items = tuple(ReplyItem(p.text, cites=citer.cite(p.article_ids)) for p in picked)
+    title = "Summary" + (f" of {scope.topic!r}" if scope.topic else "")
+    n = len({a for p in picked for a in p.article_ids})
+    data = {"sentences": [{"text": p.text, "sources": _sources_json(refs, p.article_ids)}
+                          for p in picked]}
+    return Reply(title, items, citer.citations(),
+                 f"Drawn from {n} of {len(article_ids)} articles.", data=data)

@@ -1,0 +1,272 @@
+"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot import config as config_module
+from bot.errors import UserError
+
+log = logging.getLogger("newsdesk")
+DEFAULT_DB = "newsdesk.db"
+
+
+class _QuietFormatter(logging.Formatter):
+    """Log lines without tracebacks (a person sees one line); NEWSDESK_DEBUG=1 shows them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not os.environ.get("NEWSDESK_DEBUG"):
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return super().format(record)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_QuietFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    # Third-party libraries log request details at INFO; keep them out unless asked.
+    for noisy in ("discord", "slack_bolt", "slack_sdk", "apscheduler", "aiohttp", "trafilatura"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _settings(args: argparse.Namespace) -> config_module.Settings:
+    settings = config_module.load(args.config)
+    db = getattr(args, "db", None)
+    if db:
+        settings = config_module.with_storage_path(settings, db)
+    return settings
+
+
+def demo_data_dir() -> Path:
+    """The bundled demo coverage shipped inside the package."""
+    return Path(str(resources.files("bot") / "demo_data"))
+
+
+def _progress(total: int, label: str) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                    transient=True, disable=not sys.stderr.isatty())
+
+
+# ------------------------------------------------------------------- commands
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from bot.app import Newsdesk
+
+    bot = Newsdesk(_settings(args))
+    try:
+        urls = [i for i in args.inputs if i.startswith(("http://", "https://"))]
+        paths = [i for i in args.inputs if i not in urls]
+        from bot.ingest.service import IngestReport
+
+        report = IngestReport()
+        drafts = bot.ingestor.collect(paths, report)
+        if urls:
+            drafts += asyncio.run(bot.fetch_urls(urls, report))
+        with _progress(len(drafts), "Ingesting") as progress:
+            task = progress.add_task("ingest", total=len(drafts))
+            bot.ingestor.store_drafts(
+                drafts, report, n_process=2 if len(drafts) >= 200 else 1,
+                progress=lambda n: progress.advance(task, n))
+        for failure in report.failed:
+            print(f"skipped: {failure}", file=sys.stderr)
+        print(report.summary())
+        return 1 if report.failed and not report.added and not report.duplicates else 0
+    finally:
+        bot.close()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.app import Newsdesk
+
+    bot = Newsdesk(_settings(args))
+    try:
+        reply = asyncio.run(bot.ask(args.command, is_admin=True))
+    finally:
+        bot.close()
+    if args.json:
+        print(json.dumps(reply.data, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from adapters.console import render_reply
+
+        Console().print(render_reply(reply))
+    return 1 if reply.error else 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from bot.analyze import analyze_input
+
+    settings = config_module.load(args.config)
+    result = analyze_input(args.input, settings)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        from bot.analyze import print_analysis
+
+        print_analysis(result)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from adapters.console import render_reply, run_repl
+    from bot.app import Newsdesk
+
+    settings = config_module.load(args.config)
+    tmp = tempfile.mkdtemp(prefix="newsdesk-demo-")
+    try:
+        settings = config_module.with_storage_path(settings, str(Path(tmp) / "demo.db"))
+        bot = Newsdesk(settings)
+        console = Console()
+        with console.status("Reading the demo coverage (the 2019 Vladivostok summit)..."):
+            report = bot.ingestor.ingest_paths([demo_data_dir()])
+        if args.ask:
+            for line in args.ask:
+                console.print(render_reply(asyncio.run(bot.ask(line, is_admin=True))))
+            return 0
+        asyncio.run(run_repl(lambda line: bot.ask(line, is_admin=True), console,
+                             banner=f"newsdesk demo: {report.summary()}"))
+        bot.close()
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import run
+
+    return asyncio.run(run(_settings(args)))
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.app import Newsdesk
+
+    bot = Newsdesk(_settings(args))
+    try:
+        if args.action == "export":
+            from bot.sources import export_opml
+
+            text = export_opml(bot.store)
+            if args.file:
+                Path(args.file).write_text(text, encoding="utf-8")
+            else:
+                print(text)
+            return 0
+        line = f"/source {args.action} {' '.join(args.rest)}".strip()
+        reply = asyncio.run(bot.ask(line, is_admin=True))
+    finally:
+        bot.close()
+    from rich.console import Console
+
+    from adapters.console import render_reply
+
+    Console().print(render_reply(reply))
+    return 1 if reply.error else 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.app import Newsdesk
+
+    bot = Newsdesk(_settings(args))
+    try:
+        line = "/digest" + (f" {args.action}" if args.action else "")
+        reply = asyncio.run(bot.ask(line, is_admin=True, channel=args.channel))
+    finally:
+        bot.close()
+    if args.json:
+        print(json.dumps(reply.data, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from adapters.console import render_reply
+
+        Console().print(render_reply(reply))
+    return 1 if reply.error else 0
+
+
+# --------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="A news-alert bot for Discord and Slack that knows who said what, when.")
+    parser.add_argument("--config", help="config file (default: $NEWSDESK_CONFIG, ./config.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, func: Any, db: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--config", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+        if db:
+            p.add_argument("--db", help=f"the store (default: config storage.path, ./{DEFAULT_DB})")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", "Load the bundled summit coverage and open the console.", cmd_demo, db=False)
+    p.add_argument("--ask", action="append", metavar="COMMAND",
+                   help='answer one command and exit, e.g. --ask "/who" (repeatable)')
+    p = add("ingest", "Ingest files, folders, feeds or URLs into the store.", cmd_ingest)
+    p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    p = add("ask", 'Answer one command against the store, e.g. "/when hanoi".', cmd_ask)
+    p.add_argument("command", metavar="COMMAND")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p = add("analyze", "Show what the extractors find in one article (file or URL).",
+            cmd_analyze, db=False)
+    p.add_argument("input", metavar="FILE_OR_URL")
+    p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    add("run", "Start the configured adapters and the scheduler.", cmd_run)
+    p = add("sources", "Manage sources locally: add URL [NAME], list, remove ID, check ID, "
+            "enable ID, import FILE_OR_URL, export [FILE].", cmd_sources)
+    p.add_argument("action", choices=["add", "list", "remove", "check", "enable", "import",
+                                      "export"])
+    p.add_argument("rest", nargs="*", metavar="ARG")
+    p.add_argument("--file", help="export: write the OPML here")
+    p = add("digest", "Show (or post) a channel's digest locally.", cmd_digest)
+    p.add_argument("action", nargs="?", choices=["why", "post"])
+    p.add_argument("--channel", default="console", help="channel id (default: console)")
+    p.add_argument("--json", action="store_true", help="print the digest as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "config"):
+        args.config = None
+    _setup_logging(args.verbose)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"newsdesk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        import secrets
+
+        ref = secrets.token_hex(3)
+        log.exception("unexpected failure ref=%s", ref)
+        print(f"newsdesk: something went wrong on our side (ref {ref}); "
+              f"NEWSDESK_DEBUG=1 shows details.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

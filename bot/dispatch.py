@@ -1,0 +1,85 @@
+"""Incoming command -> Reply: the one place where errors become words."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+
+from bot import answers
+from bot.commands import BY_NAME, COMMANDS, split_command
+from bot.errors import NotAllowed, UserError
+from bot.models import Reply, ReplyItem, Request
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Request], Awaitable[Reply]]
+
+
+def help_reply(is_admin: bool = True) -> Reply:
+    items = tuple(
+        ReplyItem(spec.example, spec.help + (" (admins)" if spec.admin else ""))
+        for spec in COMMANDS if is_admin or not spec.admin
+    )
+    return Reply("newsdesk commands", items,
+                 footer="Add a topic or name to most commands, e.g. /when hanoi.",
+                 data=[{"command": "/" + s.name, "help": s.help, "example": s.example,
+                        "admin": s.admin} for s in COMMANDS])
+
+
+def parse_request(line: str, **context: object) -> Request:
+    """A typed line ('/when hanoi') as a Request; adapters with native commands build their own."""
+    command, args = split_command(line)
+    return Request(command=command, args=args, **context)  # type: ignore[arg-type]
+
+
+class Dispatcher:
+    """Maps command names to handlers and turns every failure into one clear sentence."""
+
+    def __init__(self, handlers: dict[str, Callable[[Request], Awaitable[Reply] | Reply]]):
+        self.handlers = handlers
+
+    async def handle(self, request: Request) -> Reply:
+        try:
+            return await self._run(request)
+        except UserError as exc:
+            return Reply.error_reply(str(exc))
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("command %r failed ref=%s", request.command, ref)
+            return Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
+
+    async def _run(self, request: Request) -> Reply:
+        name = request.command.strip().lower()
+        spec = BY_NAME.get(name)
+        if spec is None:
+            group = name.split(" ", 1)[0]
+            subs = [s.sub for s in COMMANDS if s.group == group and s.sub]
+            if subs:
+                raise UserError(f"/{group} takes one of: {', '.join(subs)}. See /help.")
+            raise UserError(f"Unknown command /{name or '?'}. Type /help for the commands.")
+        if spec.admin and not request.is_admin:
+            raise NotAllowed(f"/{spec.name} is for admins only.")
+        missing = [a.name for a in spec.args if a.required]
+        if missing and not request.args.strip():
+            raise UserError(f"/{spec.name} needs {' and '.join(missing).upper()}; "
+                            f"for example {spec.example}.")
+        if not spec.args and request.args.strip() and name != "help":
+            raise UserError(f"/{spec.name} takes no arguments; for example {spec.example}.")
+        handler = self.handlers.get(name)
+        if handler is None:
+            raise UserError(f"/{spec.name} is not available in this deployment.")
+        result = handler(request)
+        if isinstance(result, Reply):
+            return result
+        return await result
+
+
+def answer_handlers(store: answers.SqliteStore) -> dict[str, Callable[[Request], Reply]]:
+    """The read-only questions anyone may ask."""
+    return {
+        "who": lambda r: answers.who(store, r.args),
+        "when": lambda r: answers.when(store, r.args),
+        "quote": lambda r: answers.quote(store, r.args),
+        "summary": lambda r: answers.summary(store, r.args),
+        "help": lambda r: help_reply(r.is_admin),
+    }

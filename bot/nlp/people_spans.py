@@ -1,0 +1,261 @@
+"""Candidate name spans from spaCy's entities, cleaned and sorted into people and organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from bot.nlp.names import name_key, name_words, surname_keys
+from bot.nlp.people_tables import (
+    ACRONYM_FILLERS,
+    CITIES,
+    COUNTRY_ABBREVIATIONS,
+    NEWS_AGENCIES,
+    NOT_NAMES,
+    ORG_HEADS,
+    PLACE_HEADS,
+    ROLE_WORDS,
+    TITLE_PREFIXES,
+)
+
+_QUOTES_BEFORE = frozenset("\"'\u201c\u2018")
+_QUOTES_AFTER = frozenset("\"'\u201d\u2019")
+_POSSESSIVES = frozenset(("'s", "\u2019s", "'", "\u2019"))
+_REPORT_VERBS = frozenset("reported reports reporting".split())
+_NOT_AFTER_NEWS = frozenset("conference release briefing".split())
+
+
+@dataclass
+class Candidate:
+    """One cleaned entity span: token range, the text as written and what it is taken for."""
+
+    start: int
+    end: int
+    kind: str  # "person" | "org"
+    text: str
+    start_char: int
+    end_char: int
+    full_text: str = ""  # an organisation's full name when this is its acronym ("KCNA")
+
+
+def _fold(text: str) -> str:
+    return " ".join(name_words(text))
+
+
+def _is_title(token_text: str) -> bool:
+    word = token_text.lower().rstrip(".")
+    return word in TITLE_PREFIXES or word in ROLE_WORDS
+
+
+def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """Trim an entity to the name: no 'the', title, possessive or stray punctuation."""
+    # Leading lower-case words ("the", "state Department") and a sentence-initial
+    # gerund ("Injecting Clinton") are not part of a name.
+    while start < end and (
+        doc[start].is_punct
+        or doc[start].is_lower
+        or doc[start].lower_ == "the"
+        or (label == "PERSON" and doc[start].tag_ == "VBG" and end - start > 1)
+    ):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in _POSSESSIVES):
+        end -= 1
+    if label == "PERSON" and end - start > 1:
+        # "President Putin", "Primorsky Governor Oleg Kozhemiako": the name is after the title.
+        titles = [i for i in range(start, end - 1) if _is_title(doc[i].text)]
+        if titles and doc[titles[-1]].text[:1].isupper():
+            start = titles[-1] + 1
+    while start < end and doc[start].is_punct:
+        start += 1
+    return (start, end) if start < end else None
+
+
+def is_nickname(doc: Doc, start: int, end: int) -> bool:
+    """In quotes, or 'so-called': a nickname or label, not a name."""
+    first, last = doc[start], doc[end - 1]
+    before = doc.text[first.idx - 1] if first.idx > 0 else ""
+    after_at = last.idx + len(last)
+    after = doc.text[after_at] if after_at < len(doc.text) else ""
+    if before in _QUOTES_BEFORE and after in _QUOTES_AFTER:
+        return True
+    preceding = doc.text[max(0, first.idx - 14) : first.idx].lower()
+    return "so-called" in preceding or "so called" in preceding
+
+
+def is_non_name(text: str) -> bool:
+    """Page furniture ('Photo', 'Advertisement'), lower-case words, numbers."""
+    words = name_words(text)
+    if not words or not any(ch.isupper() for ch in text) or any(ch.isdigit() for ch in text):
+        return True
+    return len(words) == 1 and words[0] in NOT_NAMES or all(w in NOT_NAMES for w in words)
+
+
+def is_agency_name(text: str) -> bool:
+    return _fold(text) in NEWS_AGENCIES
+
+
+def in_agency_context(doc: Doc, start: int, end: int) -> bool:
+    """'X reported', 'X news agency', 'news agency X', 'according to X', '/X Photo'."""
+    after = [t.lower_ for t in doc[end : end + 2]]
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if after[:1] == ["news"] and after[1:] not in ([w] for w in _NOT_AFTER_NEWS):
+        return True
+    if after[:1] in (["agency"], ["photo"]) or after[:1] and after[0] in _REPORT_VERBS:
+        return True
+    if before[-2:] in (["news", "agency"], ["according", "to"]) or before[-1:] == ["agency"]:
+        return True
+    return bool(before[-1:] and (before[-1] in _REPORT_VERBS or before[-1] == "/"))
+
+
+def place_names(doc: Doc) -> set[str]:
+    """Folded names of places in this article, and well-known cities."""
+    found = {_fold(e.text) for e in doc.ents if e.label_ in ("GPE", "LOC")}
+    return found | CITIES
+
+
+def classify(
+    doc: Doc,
+    label: str,
+    start: int,
+    end: int,
+    places: set[str],
+    known_people: dict[str, set[str]],
+    org_texts: set[str],
+) -> str | None:
+    """'person', 'org' or None (not a name we keep) for a cleaned entity span.
+
+    `known_people` maps each folded PERSON text of the article to its words' keys; a span that
+    equals one of them, or one's surname, is a person whatever the model's label.
+    """
+    text = doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+    folded = _fold(text)
+    if is_nickname(doc, start, end) or is_non_name(text):
+        return None
+    key = name_key(text)
+    single = len(name_words(text)) == 1
+    matches_person = folded in known_people or (
+        single and any(key in keys for keys in known_people.values())
+    )
+    if label in ("GPE", "LOC", "NORP", "FAC"):
+        if is_agency_name(text):
+            return "org"
+        return "person" if matches_person and folded not in places else None
+    if is_agency_name(text):
+        return "org"
+    if label == "PERSON":
+        if single and not matches_person and in_agency_context(doc, start, end):
+            return "org"
+        if text.isupper() and len(text) > 1:  # an abbreviation is never a person
+            return "org" if folded in org_texts and folded not in COUNTRY_ABBREVIATIONS else None
+        if folded in places and not matches_person:
+            return None
+        return "person"
+    # ORG: the model often tags a person's surname ORG ("Trump administration").
+    if folded in COUNTRY_ABBREVIATIONS or folded in places:
+        return None
+    if matches_person and (single or folded in known_people):
+        return "person"
+    return "org"
+
+
+def known_people(doc: Doc, places: set[str]) -> dict[str, set[str]]:
+    """Folded full names (and surnames) of the article's PERSON spans, for relabelling."""
+    found: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        span = clean_span(doc, ent.start, ent.end, "PERSON")
+        if span is None:
+            continue
+        text = doc[span[0] : span[1]].text
+        if is_nickname(doc, *span) or is_non_name(text) or is_agency_name(text):
+            continue
+        words = name_words(text)
+        if len(words) > 1:
+            found[" ".join(words)] = surname_keys(text)
+    return found
+
+
+def acronym_expansions(doc: Doc) -> tuple[list[Candidate], set[str]]:
+    """'Committee for the Peaceful Reunification of the Country (CPRC)': organisations
+    named with their acronym; and the acronyms that stand for places ('(DPRK)')."""
+    orgs: list[Candidate] = []
+    place_acronyms: set[str] = set()
+    for token in doc:
+        text = token.text
+        if not (text.isupper() and text.isalpha() and 2 <= len(text) <= 8):
+            continue
+        if token.i < 2 or token.i + 1 >= len(doc) or doc[token.i - 1].text != "(":
+            continue
+        if doc[token.i + 1].text != ")":
+            continue
+        start = _expansion_start(doc, token.i - 1, text)
+        if start is None:
+            continue
+        words = {t.lower_ for t in doc[start : token.i - 1]}
+        if words & PLACE_HEADS:
+            place_acronyms.add(text.lower())
+            continue
+        end = token.i - 1
+        full = doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+        orgs.append(Candidate(start, end, "org", full, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+        orgs.append(Candidate(token.i, token.i + 1, "org", text, token.idx, token.idx + len(text), full))
+    return orgs, place_acronyms
+
+
+def _expansion_start(doc: Doc, paren: int, letters: str) -> int | None:
+    """Token index where the words before '(' spell `letters`, or None."""
+    remaining = letters.lower()
+    i = paren - 1
+    while i >= 0 and remaining:
+        token = doc[i]
+        if token.text in _POSSESSIVES or token.lower_ in ACRONYM_FILLERS and token.is_lower:
+            i -= 1
+            continue
+        if not token.text[:1].isupper() or token.lower_[0] != remaining[-1]:
+            return None
+        remaining = remaining[:-1]
+        i -= 1
+    return i + 1 if not remaining and i + 1 < paren else None
+
+
+def headed_org_runs(doc: Doc, taken: set[int]) -> list[Candidate]:
+    """Capitalised runs ending or headed by an organisation word the model missed
+    ("the Workers' Party of Korea"); tokens already in a kept entity are skipped."""
+    found: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        if not _run_word(doc[i], taken) or doc[i].is_stop:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc):
+            token = doc[j]
+            if _run_word(token, taken):
+                j += 1
+            elif (token.lower_ in ACRONYM_FILLERS and token.is_lower or token.text in _POSSESSIVES) and (
+                j + 1 < len(doc) and _run_word(doc[j + 1], taken)
+            ):
+                j += 1
+            else:
+                break
+        run = doc[i:j]
+        capitals = [t for t in run if t.text[:1].isupper()]
+        heads = {t.lower_ for t in capitals}
+        has_verb = any(t.pos_ in ("VERB", "AUX") for t in run)  # a title-case headline
+        if len(capitals) >= 2 and heads & ORG_HEADS and not heads & PLACE_HEADS and not has_verb:
+            text = run.text
+            found.append(Candidate(i, j, "org", text, run.start_char, run.end_char))
+        i = j
+    return found
+
+
+def _run_word(token: Token, taken: set[int]) -> bool:
+    text = token.text
+    return (
+        text[:1].isupper()
+        and token.i not in taken
+        and token.ent_type_ not in ("DATE", "TIME", "PERSON", "CARDINAL", "ORDINAL")
+        and text.replace(".", "").isalpha()
+    )

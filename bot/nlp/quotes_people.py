@@ -1,0 +1,285 @@
+"""Who a quotation's subject refers to: names, pronouns and role descriptions in one article."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.nlp.quotes_lexicon import (
+    FEMALE_PRONOUNS,
+    FEMALE_TITLES,
+    MALE_PRONOUNS,
+    MALE_TITLES,
+    PERSON_NOUNS,
+    ROLE_FILLERS,
+    ROLE_SYNONYMS,
+    TITLE_ROLES,
+)
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+SUBJECT_PRONOUNS = frozenset({"he", "she"})
+PRONOUN_REACH = 2500  # characters a pronoun may look back for the person it stands for
+DESCRIPTION_REACH = 20000
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One PERSON name in the text."""
+
+    start: int
+    end: int
+    text: str
+    key: str  # last name, lower case: mentions with one key are one person
+    rank: int  # 0 subject of its sentence, 1 subject of a clause, 2 anything else
+
+
+@dataclass
+class Person:
+    """What the article tells about one person (grouped by last name)."""
+
+    names: list[str] = field(default_factory=list)
+    votes: Counter[str] = field(default_factory=Counter)  # "m"/"f" evidence
+    roles: list[tuple[str, frozenset[str], int]] = field(default_factory=list)  # head, words, at
+
+    @property
+    def gender(self) -> str | None:
+        (top, n), *rest = self.votes.most_common(2) or [(None, 0)]
+        return top if n and (not rest or rest[0][1] < n) else None
+
+
+def role_word(word: str) -> str:
+    """A role noun in the form used to compare roles ("spokeswoman" -> "spokesman")."""
+    word = word.lower()
+    word = TITLE_ROLES.get(word, word)
+    return ROLE_SYNONYMS.get(word, word)
+
+
+def name_key(name: str) -> str:
+    """The last word of a name, without a possessive, lower case."""
+    words = name.replace("’", "'").removesuffix("'s").split()
+    return words[-1].lower().strip(".,") if words else ""
+
+
+def gender_of(pronoun: str) -> str | None:
+    pronoun = pronoun.lower()
+    if pronoun in MALE_PRONOUNS:
+        return "m"
+    if pronoun in FEMALE_PRONOUNS:
+        return "f"
+    return None
+
+
+def _rank(tok: Token) -> int:
+    if tok.dep_ in SUBJECT_DEPS:
+        return 0 if tok.head.dep_ == "ROOT" else 1
+    return 2
+
+
+class PeopleIndex:
+    """PERSON mentions and he/she subjects in text order, for resolving speakers."""
+
+    def __init__(self, doc: Doc, is_quoted: Callable[[int], bool]) -> None:
+        self.doc = doc
+        self.people: dict[str, Person] = {}
+        self.mentions: list[Mention] = []
+        self._memo: dict[int, Mention | None] = {}
+        self._latest: dict[str, str] = {}  # a last (or first) name -> the latest full-name key
+        # per sentence: (offset, rank, Mention | pronoun Token) for everything that can be an antecedent
+        self._sent_starts: list[int] = []
+        self._items: list[list[tuple[int, int, Mention | Token]]] = []
+        for sent in doc.sents:
+            self._sent_starts.append(sent.start_char)
+            self._items.append([])
+        for name in _person_names(doc):
+            if not is_quoted(name.start_char):
+                self._add_mention(name)
+        self._starts = [m.start for m in self.mentions]
+        for tok in doc:
+            if tok.lower_ in SUBJECT_PRONOUNS and tok.dep_ in SUBJECT_DEPS and not is_quoted(tok.idx):
+                self._items[self._sent_of(tok.idx)].append((tok.idx, _rank(tok), tok))
+        for items in self._items:
+            items.sort(key=lambda item: (item[1], item[0]))
+        self._learn_genders(is_quoted)
+
+    def _sent_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._sent_starts, offset) - 1)
+
+    def _add_mention(self, ent: Span) -> None:
+        text = ent.text.replace("’s", "").replace("'s", "").strip()
+        key = self._key_for(text)
+        if not key:
+            return
+        person = self.people.setdefault(key, Person())
+        if text not in person.names:
+            person.names.append(text)
+        mention = Mention(ent.start_char, ent.end_char, text, key, _rank(ent.root))
+        self.mentions.append(mention)
+        self._items[self._sent_of(ent.start_char)].append((mention.start, mention.rank, mention))
+        before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if before in MALE_TITLES:
+            person.votes["m"] += 3
+        elif before in FEMALE_TITLES:
+            person.votes["f"] += 3
+        for head, words in _roles_of(ent):
+            person.roles.append((head, words, ent.start_char))
+
+    def _key_for(self, text: str) -> str:
+        """Mentions of one person share a key: the full name when there is one ("Ivanka Trump"
+        and "Donald Trump" stay apart); a lone "Trump" joins the latest full name it ends or
+        starts ("Hillary" joins "Hillary Clinton")."""
+        words = [w for w in text.lower().split() if w.strip(".")]
+        if not words or not any(ch.isalpha() for ch in words[-1]):
+            return ""
+        if len(words) > 1:
+            full = " ".join(words)
+            self._latest[words[-1]] = full
+            self._latest.setdefault(words[0], full)
+            return full
+        return self._latest.get(words[0], words[0])
+
+    def _learn_genders(self, is_quoted: Callable[[int], bool]) -> None:
+        """A name that is a sentence subject, followed by he/his or she/her before any other
+        name, votes for that gender: cheap, and right for most news prose."""
+        doc = self.doc
+        for i, m in enumerate(self.mentions):
+            if m.rank != 0:
+                continue
+            limit = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(doc.text)
+            sent = self._sent_of(m.start)
+            if sent + 2 < len(self._sent_starts):
+                limit = min(limit, self._sent_starts[sent + 2])
+            span = doc.char_span(m.end, limit, alignment_mode="contract")
+            for tok in span or ():
+                gender = gender_of(tok.lower_)
+                if gender and not is_quoted(tok.idx):
+                    self.people[m.key].votes[gender] += 1
+                    break
+
+    def best_name(self, key: str, before: int) -> str:
+        """The longest form of the person's name, preferring forms seen by `before`."""
+        seen = [m.text for m in self.mentions if m.key == key and m.start <= before]
+        return max(seen or self.people[key].names, key=len)
+
+    def mention_in(self, start: int, end: int) -> Mention | None:
+        """The first PERSON mention overlapping [start, end)."""
+        i = bisect.bisect_left(self._starts, start)
+        if i > 0 and self.mentions[i - 1].end > start:
+            return self.mentions[i - 1]
+        if i < len(self.mentions) and self.mentions[i].start < end:
+            return self.mentions[i]
+        return None
+
+    def last_mention_in(self, start: int, end: int) -> Mention | None:
+        """The last PERSON mention overlapping [start, end)."""
+        i = bisect.bisect_left(self._starts, end) - 1
+        if i >= 0 and self.mentions[i].end > start:
+            return self.mentions[i]
+        return None
+
+    def resolve_pronoun(self, pronoun: Token) -> Mention | None:
+        """The person he/she stands for: search sentences backwards; in each, the subject of the
+        sentence first, then other subjects, then the first name; a he/she subject met on the
+        way is resolved the same way (chains of "he said")."""
+        if pronoun.i in self._memo:
+            return self._memo[pronoun.i]
+        self._memo[pronoun.i] = None  # guards against cycles
+        gender = gender_of(pronoun.lower_)
+        at = pronoun.idx
+        found: Mention | None = None
+        sent = self._sent_of(at)
+        while sent >= 0 and found is None and at - self._sent_starts[sent] <= PRONOUN_REACH:
+            for offset, _, item in self._items[sent]:
+                if offset >= at:
+                    continue
+                if isinstance(item, Mention):
+                    if self._fits(item.key, gender):
+                        found = item
+                        break
+                elif gender_of(item.lower_) == gender:
+                    found = self.resolve_pronoun(item)
+                    if found is not None:
+                        break
+            sent -= 1
+        self._memo[pronoun.i] = found
+        return found
+
+    def _fits(self, key: str, gender: str | None) -> bool:
+        known = self.people[key].gender if key in self.people else None
+        return gender is None or known is None or known == gender
+
+    def resolve_description(self, head: Token) -> Mention | None:
+        """The person the article introduced with the role that `head` names ("the senator")."""
+        at = head.idx
+        want = role_word(head.lemma_ or head.text)
+        words = {t.lower_ for t in head.children if t.dep_ in ("amod", "compound") and t.i < head.i}
+        best: tuple[int, int] | None = None
+        best_key = ""
+        for key, person in self.people.items():
+            for role_head, role_words, role_at in person.roles:
+                if role_head != want or role_at >= at or at - role_at > DESCRIPTION_REACH:
+                    continue
+                if (words - role_words) & {"former", "vice", "deputy", "first"}:
+                    continue  # "the former president" is not "the president"
+                score = (len(words & role_words), role_at)
+                if best is None or score > best:
+                    best, best_key = score, key
+        if not best_key:
+            return None
+        before = [m for m in self.mentions if m.key == best_key and m.start < at]
+        return before[-1] if before else None
+
+
+def _person_names(doc: Doc) -> list[Span]:
+    """PERSON entities, plus proper-noun subjects the tagger left unlabelled ("Wines said")."""
+    names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+    labelled = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    for tok in doc:
+        if (tok.dep_ in SUBJECT_DEPS and tok.pos_ == "PROPN" and tok.i not in labelled
+                and tok.text[:1].isupper() and tok.is_alpha):
+            start = tok.i
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
+                    and doc[start - 1].i not in labelled:
+                start -= 1
+            names.append(doc[start : tok.i + 1])
+    return sorted(names, key=lambda span: span.start)
+
+
+def _roles_of(ent: Span) -> list[tuple[str, frozenset[str]]]:
+    """Roles a name is introduced with: "Russian President X" (a title before the name) and
+    "X, the party's chairman," or "the chairman, X" (appositions)."""
+    doc = ent.doc
+    words: list[Token] = []
+    i = ent.start - 1
+    while i >= 0 and len(words) < 8:
+        tok = doc[i]
+        if "\n" in tok.text or tok.ent_type_ == "PERSON":
+            break
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ") and tok.lower_ not in ROLE_FILLERS:
+            break
+        words.append(tok)
+        i -= 1
+    roles = _role_from_words(words)
+    root = ent.root
+    appositions = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        appositions.append(root.head)
+    for noun in appositions:
+        if noun.ent_type_ == "PERSON" or ent.start <= noun.i < ent.end:
+            continue
+        phrase = [t for t in noun.subtree if t.i <= noun.i and t.dep_ != "punct"]
+        roles += _role_from_words(phrase)
+    return roles
+
+
+def _role_from_words(words: list[Token]) -> list[tuple[str, frozenset[str]]]:
+    lowered = frozenset(t.lower_ for t in words)
+    out = []
+    for tok in words:
+        head = role_word(tok.lemma_ if tok.pos_ == "NOUN" else tok.text)
+        if head in PERSON_NOUNS or tok.lower_ in TITLE_ROLES:
+            out.append((head, lowered))
+    return out

@@ -1,0 +1,407 @@
+"""The normaliser: turns one matched time expression into a TimeML type, value and precision."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.nlp.timex_calendar import (
+    Tense, day_value, duration_value, find_month, find_weekday, find_year, holiday_date,
+    month_value, parse_number, quarter_of, shift, value_at_unit, week_value, weekday_near,
+    year_for,
+)
+from bot.nlp.timex_lexicon import (
+    DECADE_WORDS, HOLIDAYS, ORDINALS, PARTS_OF_DAY, SEASONS, SET_WORDS, VAGUE_COUNTS, VAGUE_REFS,
+    WEEKDAYS,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a value is resolved against: the publication date, the clause's tense, the last date."""
+
+    ref: date
+    tense: Tense = None
+    anchor: date | None = None  # the last day-precise date mentioned before, for "that day"
+    quarter: str | None = None  # the last quarter mentioned ("2019-Q1"), for "a year earlier"
+    year: int | None = None  # the last year written out, for "later that year"
+
+
+# type, value, precision
+Normalised = tuple[str, str, str | None]
+
+_UNIT_RE = re.compile(
+    r"(second|minute|hour|day|night|weekend|week|month|quarter|year|decade|centur(?:y|ie)"
+    r"|millenni(?:um|a))s?\b", re.IGNORECASE)
+_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(a\.?m|p\.?m|o'clock|in the (\w+))?", re.IGNORECASE)
+_DAY_RE = re.compile(r"(?<![\d:])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])")
+_PART_RE = re.compile(r"(mid[- ]?afternoon|morning|afternoon|evening|night|overnight|midday)",
+                      re.IGNORECASE)
+_SPELLED_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_BACKWARD = ("last", "previous", "preceding", "prior", "latest", "most recent", "past")
+_FORWARD = ("next", "following", "coming")
+
+
+def _part_suffix(text: str) -> str:
+    match = _PART_RE.search(text)
+    return "T" + PARTS_OF_DAY[match.group(1).lower().replace("-", " ")] if match else ""
+
+
+def _spelled_year(text: str) -> int | None:
+    words = re.findall(r"[a-z]+", text.lower())
+    if "thousand" in words:
+        rest = parse_number(" ".join(w for w in words if w not in ("the", "year", "two", "thousand")))
+        return 2000 + int(rest or 0)
+    if not words or words[0] not in ("nineteen", "eighteen"):
+        return None
+    century = 1900 if words[0] == "nineteen" else 1800
+    tail = [w for w in words[1:] if w not in ("hundred", "and")]
+    if len(tail) == 1 and tail[0] in _SPELLED_TENS:
+        return century + _SPELLED_TENS[tail[0]]
+    return century + int(parse_number(" ".join(tail)) or 0)
+
+
+def _the_year(text: str) -> int | None:
+    return find_year(text) or _spelled_year(text)
+
+
+def _clock(text: str, ctx: Context) -> Normalised | None:
+    lower = text.lower()
+    day = _day_in(text, ctx) or ctx.ref
+    if "noon" in lower or "midday" in lower:
+        return "TIME", f"{day_value(day)}T12:00", "time"
+    if "midnight" in lower:
+        return "TIME", f"{day_value(day)}T24:00", "time"
+    match = _CLOCK_RE.search(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    marker = (match.group(3) or "").lower()
+    if (marker.startswith("p") or match.group(4) in ("afternoon", "evening")) and hour < 12:
+        hour += 12
+    if marker.startswith("a") and hour == 12:
+        hour = 0
+    if hour > 24 or minute > 59:
+        return None
+    return "TIME", f"{day_value(day)}T{hour:02d}:{minute:02d}", "time"
+
+
+def _day_in(text: str, ctx: Context) -> date | None:
+    """The day a clock time is attached to ("5 p.m. Friday", "noon yesterday", "10 a.m. Nov. 6")."""
+    lower = text.lower()
+    weekday = find_weekday(text)
+    if weekday is not None:
+        return weekday_near(ctx.ref, weekday, ctx.tense)
+    for word, offset in (("yesterday", -1), ("tomorrow", 1), ("today", 0), ("tonight", 0)):
+        if word in lower:
+            return ctx.ref + timedelta(days=offset)
+    found = _date(text, ctx)
+    return date.fromisoformat(found[1]) if found and found[2] == "day" else None
+
+
+def _date(text: str, ctx: Context) -> Normalised | None:
+    iso = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", text)
+    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2,4})", text)
+    try:
+        if iso:
+            return "DATE", day_value(date(*map(int, iso.groups()))), "day"
+        if numeric:
+            month, day_number, year = map(int, numeric.groups())
+            year += 1900 if year < 100 and year > 30 else 2000 if year < 100 else 0
+            return "DATE", day_value(date(year, month, day_number)), "day"
+        month = find_month(text)
+        without_year = re.sub(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", " ", text)
+        day_match = _DAY_RE.search(without_year)
+        if month is None or day_match is None:
+            return None
+        day_number = int(day_match.group(1))
+        year = find_year(text) or year_for(ctx.ref, month, day_number, ctx.tense)
+        return "DATE", day_value(date(year, month, day_number)), "day"
+    except ValueError:
+        return None
+
+
+def _month_year(text: str, ctx: Context) -> Normalised | None:
+    month = find_month(text)
+    lower = text.lower()
+    year = _the_year(text)
+    if year is None:
+        year = ctx.ref.year + (-1 if "last year" in lower else 1 if "next year" in lower else 0)
+    return ("DATE", month_value(year, month), "month") if month else None
+
+
+def _month(text: str, ctx: Context) -> Normalised | None:
+    month = find_month(text)
+    if month is None:
+        return None
+    lower = text.lower()
+    if lower.startswith("last"):
+        year = ctx.ref.year if month < ctx.ref.month else ctx.ref.year - 1
+    elif lower.startswith("next"):
+        year = ctx.ref.year if month > ctx.ref.month else ctx.ref.year + 1
+    elif lower.startswith("this"):
+        year = ctx.ref.year
+    else:
+        year = year_for(ctx.ref, month, None, ctx.tense)
+    return "DATE", month_value(year, month), "month"
+
+
+def _quarter(text: str, ctx: Context) -> Normalised | None:
+    lower = text.lower()
+    ordinal = re.search(r"(first|second|third|fourth|1st|2nd|3rd|4th)", lower)
+    year = find_year(text)
+    if not ordinal:  # "the 1988 quarter": the quarter in focus, in that year
+        focus = _period("latest", ctx)
+        return ("DATE", f"{year:04d}{focus[1][4:]}", "quarter") if year and focus else None
+    number = ORDINALS[ordinal.group(1)]
+    if year is None:
+        year = ctx.ref.year
+        if "last year" in lower or "year-earlier" in lower or "year-ago" in lower:
+            year -= 1
+        elif "next year" in lower:
+            year += 1
+        elif "half" not in lower and number > quarter_of(ctx.ref) and ctx.tense == "past":
+            year -= 1
+    if "half" in lower:
+        return "DATE", f"{year:04d}-H{min(number, 2)}", None
+    return "DATE", f"{year:04d}-Q{number}", "quarter"
+
+
+def _decade(text: str, ctx: Context) -> Normalised | None:
+    digits = re.search(r"(\d{4}|'\d0|\d0)", text)
+    if digits:
+        found = digits.group(1).lstrip("'")
+        if len(found) == 2:
+            found = ("19" if int(found) > ctx.ref.year % 100 else "20") + found
+        return "DATE", found[:3], "decade"
+    for word, tens in DECADE_WORDS.items():
+        if word in text.lower():
+            return "DATE", f"19{tens}", "decade"
+    return None
+
+
+def _year(text: str, ctx: Context) -> Normalised | None:
+    year = _the_year(text)
+    return ("DATE", f"{year:04d}", "year") if year else None
+
+
+def _weekday(text: str, ctx: Context) -> Normalised | None:
+    weekday = find_weekday(text)
+    if weekday is None:
+        return None
+    modifier = re.match(r"(this past|this coming|last|next|past|this|coming)\b", text.lower())
+    word = modifier.group(1) if modifier else ""
+    tense = "future" if "coming" in word else ctx.tense
+    day = weekday_near(ctx.ref, weekday, tense, word)
+    suffix = _part_suffix(text)
+    if suffix:
+        return "TIME", day_value(day) + suffix, "time"
+    return "DATE", day_value(day), "day"
+
+
+def _relday(text: str, ctx: Context) -> Normalised | None:
+    lower = text.lower()
+    offset = 0
+    if "yesterday" in lower or lower.startswith("last"):
+        offset = -1
+    elif "tomorrow" in lower:
+        offset = 1
+    if "day before" in lower:
+        offset -= 1
+    elif "day after" in lower:
+        offset += 1
+    day = ctx.ref + timedelta(days=offset)
+    suffix = _part_suffix(text) or ("TNI" if "tonight" in lower else "")
+    if suffix:
+        return "TIME", day_value(day) + suffix, "time"
+    return "DATE", day_value(day), "day"
+
+
+def _ago(text: str, ctx: Context) -> Normalised | None:
+    lower = text.lower()
+    unit = _UNIT_RE.search(text)
+    if not unit:
+        return None
+    count = parse_number(lower[: unit.start()])
+    backward = re.search(r"\b(ago|earlier|before|back)\b", lower) is not None
+    if count is None or any(f"{word} " in lower for word in VAGUE_COUNTS):
+        return "DATE", "PAST_REF" if backward else "FUTURE_REF", None
+    if backward and whole_year(count, unit.group(1)) and ctx.quarter:
+        return "DATE", _year_before(ctx.quarter), "quarter"  # results compared with a year ago
+    deictic = re.search(r"\b(ago|from now|hence|back)\b", lower) is not None
+    base = ctx.ref if deictic or ctx.anchor is None else ctx.anchor
+    whole = int(count)
+    moved = shift(base, -whole if backward else whole, unit.group(1))
+    value, precision = value_at_unit(moved, unit.group(1))
+    return "DATE", value, precision
+
+
+def whole_year(count: float, unit: str) -> bool:
+    return count == 1 and unit.lower().startswith("year")
+
+
+def _year_before(quarter: str) -> str:
+    return f"{int(quarter[:4]) - 1:04d}{quarter[4:]}"
+
+
+def _deictic(text: str, ctx: Context) -> Normalised | None:
+    lower = " ".join(text.lower().split())
+    if lower in ("year-end", "year's end", "the end of the year", "year end", "around year end"):
+        return "DATE", f"{ctx.ref.year:04d}", "year"
+    if lower in ("year-earlier", "year-ago"):
+        if ctx.quarter:
+            return "DATE", _year_before(ctx.quarter), "quarter"
+        return "DATE", f"{ctx.ref.year - 1:04d}", "year"
+    unit = lower.split()[-1]
+    determiner = re.search(
+        r"\b(this|last|next|that|same|following|previous|preceding|prior|current|latest|most recent"
+        r"|past|coming|year-earlier|year-ago|first|final)\b", lower)
+    word = determiner.group(1) if determiner else "the"
+    if unit in SEASONS:
+        return _season_relative(word, SEASONS[unit], ctx)
+    if unit in ("morning", "afternoon", "evening", "night", "day"):
+        if word in ("the", "this", "current"):
+            return None  # "the day", "the night" name no particular day
+        return _day_relative(word, unit, ctx)
+    if unit == "period":
+        return _period(word, ctx)
+    if unit == "weekend":
+        return _weekend(word, ctx)
+    if word in ("year-earlier", "year-ago"):
+        return _period(word, ctx)
+    if word == "the" and unit == "year":
+        return "DURATION", "P1Y", None
+    if unit == "quarter" and word in ("the", "latest", "most recent", "that", "same"):
+        return _period("latest", ctx)  # the quarter being reported on
+    step = -1 if word in _BACKWARD else 1 if word in _FORWARD else 0
+    base = ctx.anchor if word in ("that", "same", "following", "previous", "preceding") and ctx.anchor else ctx.ref
+    if unit == "year" and word in ("that", "same", "following", "previous", "preceding") and ctx.year:
+        base = date(ctx.year, 6, 30)
+    if word in ("first", "final"):
+        return None
+    value, precision = value_at_unit(shift(base, step, unit), unit)
+    return "DATE", value, precision if precision != "century" else None
+
+
+def _period(word: str, ctx: Context) -> Normalised | None:
+    """A reporting period ("the year-ago quarter", "the latest period"): the quarter in focus."""
+    previous = shift(ctx.ref, -1, "quarter")
+    quarter = ctx.quarter or f"{previous.year:04d}-Q{quarter_of(previous)}"
+    if word in ("year-earlier", "year-ago"):
+        return "DATE", _year_before(quarter), "quarter"
+    if word in ("latest", "most recent", "same", "current"):
+        return "DATE", quarter, "quarter"
+    return None
+
+
+def _day_relative(word: str, unit: str, ctx: Context) -> Normalised | None:
+    base = ctx.anchor or ctx.ref
+    if word in ("this", "current", "the"):
+        base = ctx.ref
+    step = -1 if word in _BACKWARD else 1 if word in _FORWARD else 0
+    day = base + timedelta(days=step)
+    if unit == "day":
+        return "DATE", day_value(day), "day"
+    return "TIME", day_value(day) + _part_suffix(unit), "time"
+
+
+def _weekend(word: str, ctx: Context) -> Normalised:
+    saturday = weekday_near(ctx.ref, 5, ctx.tense, "next" if word in _FORWARD else
+                            "last" if word in _BACKWARD else "")
+    if word == "this" and ctx.ref.weekday() < 5:
+        saturday = weekday_near(ctx.ref, 5, "future")
+    return "DATE", week_value(saturday) + "-WE", "week"
+
+
+def _season_relative(word: str, code: str, ctx: Context) -> Normalised:
+    start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    year = ctx.ref.year
+    if word in _BACKWARD and start + 3 > ctx.ref.month:
+        year -= 1
+    elif word in _FORWARD and start <= ctx.ref.month:
+        year += 1
+    elif word in ("the", "that") and ctx.tense == "past" and start > ctx.ref.month:
+        year -= 1
+    return "DATE", f"{year:04d}-{code}", None
+
+
+def _season(text: str, ctx: Context) -> Normalised | None:
+    code = next(c for word, c in SEASONS.items() if word in text.lower())
+    year = find_year(text)
+    if year is None:
+        return _season_relative("the", code, ctx)
+    return "DATE", f"{year:04d}-{code}", None
+
+
+def _holiday(text: str, ctx: Context) -> Normalised | None:
+    lower = text.lower()
+    name = next((n for n in sorted(HOLIDAYS, key=len, reverse=True) if n in lower), None)
+    if name is None:
+        return None
+    tense = "past" if lower.startswith("last") else "future" if lower.startswith("next") else ctx.tense
+    this_year = holiday_date(HOLIDAYS[name], ctx.ref.year)
+    year = year_for(ctx.ref, this_year.month, this_year.day, tense)
+    return "DATE", day_value(holiday_date(HOLIDAYS[name], year)), "day"
+
+
+def _duration(text: str, ctx: Context) -> Normalised | None:
+    lower = text.lower()
+    if lower.startswith(("decades", "centuries")):
+        return "DURATION", "PXE" if lower.startswith("decades") else "PXC", None
+    unit = _UNIT_RE.search(text)
+    if not unit:
+        return None
+    head = lower[: unit.start()]
+    vague = any(re.search(rf"\b{word}\b", head) for word in VAGUE_COUNTS)
+    ranged = re.search(r"(\S+)\s+(?:to|or|-)\s+\S+\s*$", head)
+    if ranged and parse_number(ranged.group(1)) is not None:
+        head = head[: ranged.end(1)]  # "two to three weeks" counts as its lower bound
+    count = None if vague else parse_number(head)
+    if not vague and count is None:
+        count = 1
+    if count == 1 and unit.group(1).lower() in ("second", "quarter") and head.strip() in ("a", "an"):
+        return None  # "a second round", "a quarter of the staff" are not durations
+    return "DURATION", duration_value(count, unit.group(1)), None
+
+
+def _set_word(text: str, ctx: Context) -> Normalised | None:
+    return "SET", SET_WORDS[text.lower()], None
+
+
+def _set_phrase(text: str, ctx: Context) -> Normalised | None:
+    weekday = find_weekday(text)
+    if weekday is not None:
+        return "SET", f"XXXX-WXX-{weekday + 1}{_part_suffix(text)}", None
+    month = find_month(text) if re.match(r"(every|each|per)\s", text, re.IGNORECASE) else None
+    if month is not None:
+        return "SET", f"XXXX-{month:02d}", None
+    part = _part_suffix(text)
+    if part:
+        return "SET", f"XXXX-XX-XX{part}", None
+    unit = _UNIT_RE.search(text)
+    other = 2 if "other" in text.lower() else 1
+    return ("SET", duration_value(other, unit.group(1)), None) if unit else None
+
+
+def _vague(text: str, ctx: Context) -> Normalised | None:
+    return "DATE", VAGUE_REFS[" ".join(text.lower().split())], None
+
+
+HANDLERS: dict[str, Callable[[str, Context], Normalised | None]] = {
+    "clock": _clock, "date": _date, "month_year": _month_year, "month": _month,
+    "quarter": _quarter, "decade": _decade, "year": _year, "weekday": _weekday,
+    "relday": _relday, "ago": _ago, "deictic": _deictic, "season": _season,
+    "holiday": _holiday, "duration": _duration, "set_word": _set_word,
+    "set_phrase": _set_phrase, "vague": _vague,
+}
+
+
+def normalise(rule: str, text: str, ctx: Context) -> Normalised | None:
+    """TimeML (type, value, precision) of text matched by `rule`, or None when it is no timex."""
+    return HANDLERS[rule](text, ctx)
+
+
+__all__ = ["Context", "Normalised", "normalise", "WEEKDAYS"]

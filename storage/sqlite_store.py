@@ -1,0 +1,409 @@
+"""SqliteStore: articles, their analysis, sources and channel state in one SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, iso_date
+from storage.schema import migrate
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _fts_query(text: str) -> str:
+    """Words of a user's topic as an FTS5 query that cannot be a syntax error."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    return " ".join(f'"{w}"' for w in words[:12])
+
+
+@dataclass(frozen=True)
+class StoredPerson:
+    """A canonical person or organisation across all articles."""
+
+    id: int
+    name: str
+    kind: str
+    role: str | None
+    mentions: int
+    aliases: tuple[str, ...]
+    article_ids: tuple[int, ...] = ()
+
+    def as_mention(self) -> PersonMention:
+        return PersonMention(name=self.name, kind=self.kind, aliases=self.aliases, role=self.role)
+
+
+# A matcher picks, among stored candidates, the one an article's person is (or None: new person).
+PersonMatcher = Callable[[PersonMention, Sequence[StoredPerson]], StoredPerson | None]
+KeyFn = Callable[[str], str]
+
+
+class SqliteStore:
+    """The Store port on SQLite through sqlite-utils (WAL, migrations, FTS5)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        if path is None or str(path) == ":memory:":
+            self.db = Database(memory=True)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = Database(path)
+            self.db.enable_wal()
+        self.db.conn.execute("PRAGMA foreign_keys = ON")
+        self.db.conn.execute("PRAGMA busy_timeout = 5000")
+        migrate(self.db)
+        self.path = str(path) if path else ":memory:"
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    # ---------------------------------------------------------------- articles
+
+    def find_article(self, canonical_url: str, content_hash: str) -> dict[str, Any] | None:
+        """The stored article with this canonical URL or content hash, if any."""
+        rows = self._rows(
+            "select id, summary_only, story_id from articles where content_hash = ? "
+            "or (canonical_url != '' and canonical_url = ?) limit 1",
+            (content_hash, canonical_url),
+        )
+        return rows[0] if rows else None
+
+    def count_articles(self) -> int:
+        return self.db.execute("select count(*) from articles").fetchone()[0]
+
+    def save_article(
+        self,
+        draft: ArticleDraft,
+        *,
+        canonical_url: str,
+        content_hash: str,
+        analysis: Analysis,
+        key: KeyFn,
+        match: PersonMatcher,
+        source_id: int | None = None,
+        story_id: int | None = None,
+        replace_id: int | None = None,
+    ) -> int:
+        """Store an article and its analysis in one transaction; return its id.
+
+        With replace_id, the stored article (a feed summary) is replaced by the full text and
+        its analysis redone, keeping its id, story and everything that points at it.
+        """
+        with self.transaction() as conn:
+            row = {
+                "url": draft.url, "canonical_url": canonical_url, "content_hash": content_hash,
+                "title": draft.title, "text": draft.text,
+                "published": draft.published.isoformat() if draft.published else None,
+                "source": draft.source, "author": draft.author,
+                "summary_only": int(draft.summary_only), "ingested_at": _now(),
+            }
+            if replace_id is not None:
+                article_id = replace_id
+                self._forget_analysis(conn, article_id)
+                self.db["articles"].update(article_id, row)
+            else:
+                if story_id is None:
+                    cur = conn.execute(
+                        "insert into stories (created_at, title) values (?, ?)",
+                        (_now(), draft.title),
+                    )
+                    story_id = int(cur.lastrowid or 0)
+                row.update(source_id=source_id, story_id=story_id)
+                article_id = int(self.db["articles"].insert(row).last_pk)
+            self._save_analysis(conn, article_id, draft.text, analysis, key, match)
+        return article_id
+
+    def _forget_analysis(self, conn: sqlite3.Connection, article_id: int) -> None:
+        for person_id, count in conn.execute(
+            "select person_id, mentions from article_people where article_id = ?", (article_id,)
+        ).fetchall():
+            conn.execute("update people set mentions = mentions - ? where id = ?",
+                         (count, person_id))
+        for table in ("article_people", "times", "events", "quotes", "sentences"):
+            conn.execute(f"delete from {table} where article_id = ?", (article_id,))
+
+    def _save_analysis(
+        self, conn: sqlite3.Connection, article_id: int, text: str, analysis: Analysis,
+        key: KeyFn, match: PersonMatcher,
+    ) -> None:
+        person_ids: dict[str, int] = {}
+        for person in analysis.people:
+            person_id = self._resolve_person(conn, person, key, match)
+            person_ids[person.name] = person_id
+            for alias in person.aliases:
+                person_ids.setdefault(alias, person_id)
+            conn.execute(
+                "insert into article_people (article_id, person_id, mentions, role, spans) "
+                "values (?, ?, ?, ?, ?) on conflict(article_id, person_id) do update set "
+                "mentions = mentions + excluded.mentions, role = coalesce(role, excluded.role)",
+                (article_id, person_id, len(person.mentions) or 1, person.role,
+                 json.dumps(person.mentions)),
+            )
+            conn.execute("update people set mentions = mentions + ? where id = ?",
+                         (len(person.mentions) or 1, person_id))
+        conn.executemany(
+            "insert into times (article_id, start, end, text, type, value, precision) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, t.start, t.end, t.text, t.type, t.value, t.precision)
+             for t in analysis.times],
+        )
+        conn.executemany(
+            "insert into events (article_id, date, precision, text, people, position, event_key) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, e.time.value, e.time.precision, e.text,
+              json.dumps(sorted({person_ids[n] for n in e.people if n in person_ids})),
+              e.sentence_start, e.time.value)
+             for e in analysis.events],
+        )
+        conn.executemany(
+            "insert into quotes (article_id, start, end, text, speaker, person_id, cue, quote_key) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, q.start, q.end, q.text, q.speaker,
+              person_ids.get(q.speaker or ""), q.cue, quote_key(q.text))
+             for q in analysis.quotes],
+        )
+        conn.executemany(
+            "insert into sentences (article_id, position, text) values (?, ?, ?)",
+            [(article_id, i, text[s:e].strip()) for i, (s, e) in enumerate(analysis.sentences)],
+        )
+
+    def _resolve_person(
+        self, conn: sqlite3.Connection, person: PersonMention, key: KeyFn, match: PersonMatcher
+    ) -> int:
+        keys = {key(n) for n in (person.name, *person.aliases) if n}
+        last = key(person.name.split()[-1]) if person.name.split() else ""
+        ids = {r[0] for r in conn.execute(
+            f"select distinct person_id from person_aliases where key in "
+            f"({','.join('?' * len(keys))})", tuple(keys)).fetchall()} if keys else set()
+        ids |= {r[0] for r in conn.execute(
+            "select id from people where last_key = ? and kind = ? limit 50", (last, person.kind)
+        ).fetchall()}
+        candidates = self.people_by_ids(sorted(ids))
+        chosen = match(person, candidates) if candidates else None
+        if chosen is None:
+            cur = conn.execute(
+                "insert into people (name, kind, role, mentions, last_key) values (?, ?, ?, 0, ?)",
+                (person.name, person.kind, person.role, last),
+            )
+            person_id = int(cur.lastrowid or 0)
+        else:
+            person_id = chosen.id
+        for alias in {person.name, *person.aliases}:
+            conn.execute(
+                "insert into person_aliases (person_id, alias, key, count) values (?, ?, ?, 1) "
+                "on conflict(person_id, alias) do update set count = count + 1",
+                (person_id, alias, key(alias)),
+            )
+        self._refresh_person(conn, person_id)
+        return person_id
+
+    def _refresh_person(self, conn: sqlite3.Connection, person_id: int) -> None:
+        """Canonical name: the most used multi-word alias; role: the most reported one."""
+        aliases = conn.execute(
+            "select alias, count from person_aliases where person_id = ? "
+            "order by (length(alias) - length(replace(alias, ' ', '')) > 0) desc, count desc, "
+            "rowid", (person_id,)
+        ).fetchall()
+        if aliases:
+            name = aliases[0][0]
+            words = name.split()
+            conn.execute("update people set name = ?, last_key = coalesce(?, last_key) "
+                         "where id = ?", (name, words[-1].lower() if words else None, person_id))
+
+    def people_by_ids(self, ids: Sequence[int]) -> list[StoredPerson]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        people = self._rows(f"select * from people where id in ({marks})", tuple(ids))
+        aliases: dict[int, list[str]] = {}
+        for row in self._rows(
+            f"select person_id, alias from person_aliases where person_id in ({marks}) "
+            "order by count desc", tuple(ids)
+        ):
+            aliases.setdefault(row["person_id"], []).append(row["alias"])
+        return [
+            StoredPerson(p["id"], p["name"], p["kind"], self._best_role(p["id"]) or p["role"],
+                         p["mentions"], tuple(aliases.get(p["id"], [])))
+            for p in people
+        ]
+
+    def _best_role(self, person_id: int) -> str | None:
+        rows = self.db.execute(
+            "select role, count(*) n from article_people where person_id = ? and role is not null "
+            "and role != '' group by role order by n desc, length(role) desc limit 1",
+            (person_id,),
+        ).fetchall()
+        return rows[0][0] if rows else None
+
+    # ----------------------------------------------------------------- queries
+
+    def search_articles(self, topic: str, limit: int = 500) -> list[int]:
+        """Articles matching a topic: full text over titles and text, and canonical names."""
+        query = _fts_query(topic)
+        if not query:
+            return []
+        ids = [r[0] for r in self.db.execute(
+            "select rowid from articles_fts where articles_fts match ? order by rank limit ?",
+            (query, limit),
+        ).fetchall()]
+        person_ids = [r[0] for r in self.db.execute(
+            "select rowid from people_fts where people_fts match ? limit 20", (query,)
+        ).fetchall()]
+        if person_ids:
+            marks = ",".join("?" * len(person_ids))
+            ids += [r[0] for r in self.db.execute(
+                f"select article_id from article_people where person_id in ({marks}) "
+                f"order by article_id desc limit ?", (*person_ids, limit),
+            ).fetchall()]
+        return sorted(set(ids), reverse=True)[:limit]
+
+    def recent_articles(self, limit: int = 200) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "select id from articles order by id desc limit ?", (limit,)).fetchall()]
+
+    def people_in(self, article_ids: Sequence[int] | None, limit: int = 25) -> list[StoredPerson]:
+        """People of these articles (all when None), most mentioned first."""
+        if article_ids is None:
+            rows = self._rows(
+                "select id, mentions from people where mentions > 0 "
+                "order by mentions desc limit ?", (limit,))
+            counts = {r["id"]: r["mentions"] for r in rows}
+        else:
+            if not article_ids:
+                return []
+            marks = ",".join("?" * len(article_ids))
+            rows = self._rows(
+                f"select person_id id, sum(mentions) mentions from article_people "
+                f"where article_id in ({marks}) group by person_id "
+                f"order by mentions desc limit ?", (*article_ids, limit))
+            counts = {r["id"]: r["mentions"] for r in rows}
+        people = {p.id: p for p in self.people_by_ids(list(counts))}
+        result = []
+        for person_id, mentions in counts.items():
+            p = people[person_id]
+            arts = tuple(r[0] for r in self.db.execute(
+                "select article_id from article_people where person_id = ? "
+                "order by article_id desc limit 10", (person_id,)).fetchall())
+            if article_ids is not None:
+                wanted = set(article_ids)
+                arts = tuple(a for a in arts if a in wanted) or arts
+            result.append(StoredPerson(p.id, p.name, p.kind, p.role, mentions, p.aliases, arts))
+        return result
+
+    def persons_named(self, query: str, key: KeyFn, limit: int = 10) -> list[StoredPerson]:
+        """People whose alias equals the query or whose name contains its words."""
+        ids = [r[0] for r in self.db.execute(
+            "select person_id from person_aliases where key = ? limit ?", (key(query), limit)
+        ).fetchall()]
+        fts = _fts_query(query)
+        if fts:
+            ids += [r[0] for r in self.db.execute(
+                "select rowid from people_fts where people_fts match ? limit ?", (fts, limit)
+            ).fetchall()]
+        ids += [r[0] for r in self.db.execute(
+            "select id from people where last_key = ? limit ?", (key(query), limit)).fetchall()]
+        unique = list(dict.fromkeys(ids))
+        people = sorted(self.people_by_ids(unique), key=lambda p: -p.mentions)
+        return people
+
+    def articles_of_person(self, person_id: int, limit: int = 200) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "select article_id from article_people where person_id = ? "
+            "order by article_id desc limit ?", (person_id, limit)).fetchall()]
+
+    def events_in(self, article_ids: Sequence[int], limit: int = 400) -> list[dict[str, Any]]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self._rows(
+            f"select article_id, date, precision, text, people, position from events "
+            f"where article_id in ({marks}) order by date limit ?", (*article_ids, limit))
+        ids = {i for row in rows for i in json.loads(row["people"] or "[]")}
+        names = {p.id: p.name for p in self.people_by_ids(sorted(ids))}
+        for row in rows:
+            row["person_ids"] = tuple(json.loads(row["people"] or "[]"))
+            row["people"] = tuple(names[i] for i in row["person_ids"] if i in names)
+        return rows
+
+    def quotes_in(
+        self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
+        words: str = "", limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        clauses, params = [], []
+        if article_ids is not None:
+            if not article_ids:
+                return []
+            clauses.append(f"q.article_id in ({','.join('?' * len(article_ids))})")
+            params += list(article_ids)
+        if person_ids:
+            clauses.append(f"q.person_id in ({','.join('?' * len(person_ids))})")
+            params += list(person_ids)
+        if words:
+            clauses.append("q.text like ? escape '\\'")
+            escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        return self._rows(
+            f"select q.article_id, q.start, q.text, q.speaker, q.person_id, q.quote_key, "
+            f"p.name person_name from quotes q left join people p on p.id = q.person_id "
+            f"{where} order by q.article_id desc, q.start limit ?", (*params, limit))
+
+    def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        return self._rows(
+            f"select article_id, position, text from sentences where article_id in ({marks}) "
+            f"order by article_id, position", tuple(article_ids))
+
+    def refs(self, article_ids: Iterable[int]) -> dict[int, SourceRef]:
+        ids = sorted(set(article_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {
+            r["id"]: SourceRef(r["id"], r["title"] or "", r["source"] or "", r["url"] or "",
+                               iso_date(datetime.fromisoformat(r["published"]))
+                               if r["published"] else None)
+            for r in self._rows(
+                f"select id, title, source, url, published from articles where id in ({marks})",
+                tuple(ids))
+        }
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        rows = self._rows("select * from articles where id = ?", (article_id,))
+        return rows[0] if rows else None
+
+
+def quote_key(text: str) -> str:
+    """Quotes carried by several outlets match on their words, whatever the marks or case."""
+    words = "".join(c.lower() if c.isalnum() else " " for c in text).split()
+    return " ".join(words)[:200]
