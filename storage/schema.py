@@ -120,6 +120,12 @@ def m003_channels(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_story_fingerprints(db: Database) -> None:
+    # MinHash signatures of article texts, so near-duplicate detection survives restarts.
+    db["articles"].add_column("fingerprint", bytes)
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

@@ -96,6 +96,12 @@ class SqliteStore:
         )
         return rows[0] if rows else None
 
+    def recent_fingerprints(self, limit: int) -> list[tuple[int, bytes]]:
+        """(story id, MinHash bytes) of the most recent articles, newest first."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "select story_id, fingerprint from articles where fingerprint is not null "
+            "order by id desc limit ?", (limit,)).fetchall()]
+
     def count_articles(self) -> int:
         return self.db.execute("select count(*) from articles").fetchone()[0]
 
@@ -111,6 +117,7 @@ class SqliteStore:
         source_id: int | None = None,
         story_id: int | None = None,
         replace_id: int | None = None,
+        fingerprint: bytes | None = None,
     ) -> int:
         """Store an article and its analysis in one transaction; return its id.
 
@@ -124,6 +131,7 @@ class SqliteStore:
                 "published": draft.published.isoformat() if draft.published else None,
                 "source": draft.source, "author": draft.author,
                 "summary_only": int(draft.summary_only), "ingested_at": _now(),
+                "fingerprint": fingerprint,
             }
             if replace_id is not None:
                 article_id = replace_id

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UserError
-from bot.ingest.dedup import content_hash
+from bot.ingest.dedup import (
+    StoryIndex,
+    content_hash,
+    fingerprint,
+    fingerprint_bytes,
+    fingerprint_from_bytes,
+)
 from bot.ingest.files import iter_paths, read_file
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft, PersonMention
@@ -51,9 +57,24 @@ def _is_url(item: str) -> bool:
 class Ingestor:
     """Reads inputs, analyses new articles and stores them, skipping what is already stored."""
 
+    # Wire copies of a story arrive within days; older articles need not be in memory.
+    STORY_WINDOW = 10_000
+
     def __init__(self, store: SqliteStore, model: str) -> None:
         self.store = store
         self.model = model
+        self._stories: StoryIndex | None = None
+
+    def _story_index(self) -> StoryIndex:
+        if self._stories is None:
+            index = StoryIndex()
+            for story_id, data in reversed(self.store.recent_fingerprints(self.STORY_WINDOW)):
+                try:
+                    index.add_fingerprint(story_id, fingerprint_from_bytes(data))
+                except ValueError:
+                    continue  # a signature written by an incompatible version: skip it
+            self._stories = index
+        return self._stories
 
     def collect(self, items: Iterable[str | Path], report: IngestReport) -> list[ArticleDraft]:
         """Read local paths into drafts; unreadable ones go to report.failed with a reason."""
@@ -115,10 +136,18 @@ class Ingestor:
         for index, analysis in analyze_drafts(nlp, fresh, n_process=n_process):
             url, digest = keys[index]
             replace_id = replace.get(index)
+            signature = fingerprint(fresh[index].text)
+            stories = self._story_index()
+            story_id = None if replace_id else stories.story_of(signature)
             article_id = self.store.save_article(
                 fresh[index], canonical_url=url, content_hash=digest, analysis=analysis,
                 key=name_key, match=match_person, source_id=source_id, replace_id=replace_id,
+                story_id=int(story_id) if story_id is not None else None,
+                fingerprint=fingerprint_bytes(signature),
             )
+            if not replace_id:
+                stored = self.store.article(article_id)
+                stories.add_fingerprint(stored["story_id"] if stored else article_id, signature)
             (report.updated if replace_id else report.added).append(article_id)
             if progress:
                 progress(1)

@@ -1,0 +1,215 @@
+"""DiscordAdapter: discord.py client, slash commands in, embeds out (implements bot.ports.Chat)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord import app_commands
+
+from adapters.discord.commands import build_tree
+from adapters.discord.render import render
+from bot.commands import CommandSpec
+from bot.config import DiscordSettings
+from bot.errors import ConfigError, UserError
+from bot.models import Reply, Request
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Request], Awaitable[Reply]]
+
+NO_PINGS = discord.AllowedMentions.none()
+NONCE_MAX = 25  # Discord accepts message nonces of at most 25 characters
+
+
+def _refusal(spec: CommandSpec) -> Reply:
+    return Reply.error_reply(
+        f"Only members with the Manage Server permission can use /{spec.name}."
+    )
+
+
+def _message_nonce(nonce: str) -> str:
+    """The core's nonce, or a stable digest of it when it is longer than Discord allows."""
+    if len(nonce) <= NONCE_MAX:
+        return nonce
+    return hashlib.sha256(nonce.encode()).hexdigest()[:NONCE_MAX]
+
+
+class _Endpoints:
+    """Points discord.py at the configured REST and gateway bases, and back on close.
+
+    discord.py has no per-client option for these: every REST call builds its URL from the
+    class attribute `discord.http.Route.BASE`, and the gateway falls back to
+    `DiscordWebSocket.DEFAULT_GATEWAY` (a plain Client never asks GET /gateway/bot; an
+    invalidated session also returns there). A connector with a custom resolver could only
+    rename hosts, not switch https to the http of a proxy or a local test stand-in. So the
+    adapter sets both class attributes; this makes one Discord adapter per process.
+    """
+
+    def __init__(self, settings: DiscordSettings) -> None:
+        self._base = settings.api_url.rstrip("/")
+        self._gateway = yarl.URL(settings.gateway_url)
+        self._saved: tuple[str, yarl.URL] | None = None
+
+    def apply(self) -> None:
+        if self._saved is None:
+            self._saved = (
+                discord.http.Route.BASE,
+                discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+            )
+        discord.http.Route.BASE = self._base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._gateway
+
+    def restore(self) -> None:
+        if self._saved is not None:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+            self._saved = None
+
+
+class DiscordAdapter:
+    """Serves the command table as Discord slash commands and posts digests and alerts."""
+
+    platform = "discord"
+
+    def __init__(
+        self, settings: DiscordSettings, handle: Handler, *, guild_ready_timeout_s: float = 2.0
+    ) -> None:
+        self._settings = settings
+        self._handle = handle
+        self._endpoints = _Endpoints(settings)
+        # Slash commands need no privileged intents; guilds keeps channel objects resolvable.
+        self.client = discord.Client(
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=NO_PINGS,
+            guild_ready_timeout=guild_ready_timeout_s,
+        )
+        self.tree = build_tree(self.client, self._run_command)
+        self.tree.error(self._on_tree_error)
+        self.client.setup_hook = self._sync_commands  # type: ignore[method-assign]
+        self._runner: asyncio.Task[None] | None = None
+
+    # ---- lifecycle ----
+
+    async def start(self) -> None:
+        """Log in, sync the commands, connect the gateway; return once the bot is ready."""
+        if not self._settings.token:
+            raise ConfigError("DISCORD_TOKEN is not set: put the bot token in the environment.")
+        self._endpoints.apply()
+        try:
+            await self.client.login(self._settings.token)
+        except discord.LoginFailure:
+            await self.close()
+            raise ConfigError("Discord refused the token in DISCORD_TOKEN.") from None
+        except (discord.HTTPException, OSError) as exc:
+            await self.close()
+            raise UserError(
+                f"Cannot reach Discord at {self._settings.api_url} ({type(exc).__name__})."
+            ) from None
+        self._runner = asyncio.create_task(self.client.connect(reconnect=True))
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if ready not in done:
+            ready.cancel()
+            await self.close()
+            raise UserError("The Discord gateway closed before the bot was ready.")
+        log.info("discord: ready as %s", self.client.user)
+
+    async def run_forever(self) -> None:
+        """Serve until the gateway connection ends for good or close() is called."""
+        if self._runner is None:
+            await self.start()
+        assert self._runner is not None
+        await self._runner
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self._runner is not None:
+            # The connection is going away on purpose: how it ends does not matter.
+            with contextlib.suppress(discord.DiscordException, OSError, asyncio.CancelledError):
+                await self._runner
+            self._runner = None
+        self._endpoints.restore()
+
+    async def _sync_commands(self) -> None:
+        """Register the commands: per configured guild (visible at once), else globally."""
+        if self._settings.guilds:
+            for guild_id in self._settings.guilds:
+                guild = discord.Object(id=int(guild_id))
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("discord: synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("discord: synced %d global commands", len(synced))
+
+    # ---- commands in ----
+
+    async def _run_command(
+        self, interaction: discord.Interaction[Any], spec: CommandSpec, values: list[str | None]
+    ) -> None:
+        is_admin = interaction.permissions.manage_guild
+        if spec.admin and not is_admin:
+            # default_member_permissions hides these, but server admins can override that per
+            # role or channel, so the permission is checked again here.
+            await interaction.response.send_message(
+                embed=render(_refusal(spec)), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        # Defer first: the core may take longer than Discord's 3-second window.
+        await interaction.response.defer(thinking=True)
+        request = Request(
+            command=spec.name,
+            args=" ".join(v.strip() for v in values if v and v.strip()),
+            platform=self.platform,
+            channel=str(interaction.channel_id or ""),
+            user=str(interaction.user.id),
+            is_admin=is_admin,
+        )
+        try:
+            reply = await self._handle(request)
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("discord: command /%s failed ref=%s", spec.name, ref)
+            reply = Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
+        await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS)
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        ref = secrets.token_hex(3)
+        log.error("discord: interaction failed ref=%s", ref, exc_info=error)
+        reply = Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS)
+            else:
+                await interaction.response.send_message(
+                    embed=render(reply), ephemeral=True, allowed_mentions=NO_PINGS
+                )
+        except discord.HTTPException:
+            log.warning("discord: could not report failure ref=%s", ref)
+
+    # ---- posts out (bot.ports.Chat) ----
+
+    async def post(self, channel: str, reply: Reply, *, nonce: str) -> str | None:
+        """Post a digest or alert; the nonce makes a retried post land only once."""
+        target = self.client.get_partial_messageable(int(channel))
+        message = await target.send(
+            embed=render(reply), nonce=_message_nonce(nonce), allowed_mentions=NO_PINGS
+        )
+        return str(message.id)
+
+    async def edit(self, channel: str, message_id: str, reply: Reply) -> None:
+        target = self.client.get_partial_messageable(int(channel))
+        await target.get_partial_message(int(message_id)).edit(
+            embed=render(reply), allowed_mentions=NO_PINGS
+        )

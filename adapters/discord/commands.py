@@ -1,0 +1,113 @@
+"""The app_commands tree, built from the core's command table (bot.commands.COMMANDS).
+
+Groups ("source", "schedule", "alert", "digest") become Discord command groups with
+subcommands. Discord cannot invoke a group by itself, so the `digest` preview is the
+subcommand `/digest show`. Every option is a string; the adapter joins them, in the
+table's order, into the request's `args`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Optional
+
+import discord
+from discord import app_commands
+
+from bot.commands import COMMANDS, CommandSpec
+
+# Called for every invocation with the command's spec and its option values in table order.
+Runner = Callable[[discord.Interaction[Any], CommandSpec, list[str | None]], Awaitable[None]]
+
+DESCRIPTION_MAX = 100
+# The subcommand that stands for a group's own command (Discord cannot invoke a group).
+GROUP_SELF_NAME = "show"
+MANAGE_SERVER = discord.Permissions(manage_guild=True)
+_GUILD_ONLY = app_commands.AppCommandContext(guild=True)
+
+
+def _describe(text: str) -> str:
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def _callback_for(spec: CommandSpec, run: Runner) -> Callable[..., Coroutine[Any, Any, None]]:
+    """A callback whose signature declares the spec's options, as discord.py reads them."""
+
+    async def callback(interaction: discord.Interaction[Any], **options: str | None) -> None:
+        await run(interaction, spec, [options.get(arg.name) for arg in spec.args])
+
+    parameters = [
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
+    ]
+    for arg in spec.args:
+        # Keyword-only so a required option may follow an optional one in the table.
+        parameters.append(
+            inspect.Parameter(
+                arg.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=str if arg.required else Optional[str],  # noqa: UP045 (runtime type)
+                default=inspect.Parameter.empty if arg.required else None,
+            )
+        )
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        arg.name: _describe(arg.help) for arg in spec.args
+    }
+    return callback
+
+
+def _command(
+    spec: CommandSpec, name: str, run: Runner, parent: app_commands.Group | None = None
+) -> app_commands.Command[Any, ..., None]:
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=name,
+        description=_describe(spec.help),
+        callback=_callback_for(spec, run),
+        parent=parent,
+        allowed_contexts=None if parent else _GUILD_ONLY,
+    )
+    if parent is None:
+        command.guild_only = True
+        if spec.admin:
+            command.default_permissions = MANAGE_SERVER
+    return command
+
+
+def build_commands(run: Runner) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
+    """Top-level commands and groups for every entry of the command table."""
+    top: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
+    members: dict[str, list[CommandSpec]] = {}
+    for spec in COMMANDS:
+        members.setdefault(spec.group, []).append(spec)
+
+    for group_name, specs in members.items():
+        if len(specs) == 1 and specs[0].sub is None:
+            top.append(_command(specs[0], group_name, run))
+            continue
+        # Discord applies default_member_permissions to a whole top-level command only, so a
+        # group is hidden from non-admins only when every subcommand in it is for admins;
+        # the run-time check covers the rest (e.g. /digest post).
+        all_admin = all(spec.admin for spec in specs)
+        subs = ", ".join(spec.sub or GROUP_SELF_NAME for spec in specs)
+        group = app_commands.Group(
+            name=group_name,
+            description=_describe(f"{group_name.capitalize()} commands: {subs}."),
+            guild_only=True,
+            allowed_contexts=_GUILD_ONLY,
+            default_permissions=MANAGE_SERVER if all_admin else None,
+        )
+        for spec in specs:
+            group.add_command(_command(spec, spec.sub or GROUP_SELF_NAME, run, parent=group))
+        top.append(group)
+    return top
+
+
+def build_tree(client: discord.Client, run: Runner) -> app_commands.CommandTree[discord.Client]:
+    """A CommandTree holding every command globally; guild syncs copy them per guild."""
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    for command in build_commands(run):
+        tree.add_command(command)
+    return tree
