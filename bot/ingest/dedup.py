@@ -51,9 +51,12 @@ def fingerprint_bytes(signature: MinHash) -> bytes:
 
 def fingerprint_from_bytes(data: bytes) -> MinHash:
     """The signature fingerprint_bytes wrote; raise ValueError for anything else."""
-    scheme, dtype, values = data.split(b"|", 2)
-    hashvalues = np.frombuffer(values, dtype=np.dtype(dtype.decode("ascii")))
-    return MinHash(num_perm=len(hashvalues), hashvalues=hashvalues, scheme=scheme.decode())
+    try:
+        scheme, dtype, values = data.split(b"|", 2)
+        hashvalues = np.frombuffer(values, dtype=np.dtype(dtype.decode("ascii")))
+        return MinHash(num_perm=len(hashvalues), hashvalues=hashvalues, scheme=scheme.decode())
+    except (TypeError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("not a MinHash fingerprint written by fingerprint_bytes") from exc
 
 
 class StoryIndex:

@@ -99,7 +99,7 @@ async def fetch(
         raise
     except aiohttp.ClientConnectorError as exc:
         if _refused(exc):
-            raise FetchError(refusal_message(_host_of(str(exc.host))), "not_allowed") from None
+            raise FetchError(refusal_message(str(exc.host)), "not_allowed") from None
         raise FetchError(f"Could not connect to {host}.", "failed_requests") from None
     except aiohttp.InvalidURL:
         raise FetchError(f"{host} is not a valid web address.", "failed_requests") from None

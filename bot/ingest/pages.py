@@ -87,11 +87,10 @@ def parse_page(markup: bytes | str, url: str = "") -> ArticleDraft:
             with_metadata=True,
             include_comments=False,
             include_tables=False,
-            as_dict=True,
         )
     except Exception:  # trafilatura on hostile HTML must not take ingest down
         doc = None
-    found: dict[str, Any] = doc if isinstance(doc, dict) else {}
+    found: dict[str, Any] = doc if isinstance(doc, dict) else doc.as_dict() if doc else {}
     if not found.get("text"):
         raise NotAnArticle(f"{_place(url)} is not an article (no main text was found).")
     title = str(found.get("title") or "").strip()
@@ -100,7 +99,10 @@ def parse_page(markup: bytes | str, url: str = "") -> ArticleDraft:
         lines = lines[1:]  # trafilatura repeats the headline as the first line
     if _prose_words(lines) < MIN_PROSE_WORDS:
         raise NotAnArticle(f"{_place(url)} is not an article (it has too little running text).")
-    page_url = url or str(found.get("url") or "")
+    # A page read from a file names its web address in <link rel="canonical">: prefer that.
+    own_url = str(found.get("url") or "")
+    is_web = url.startswith(("http://", "https://"))
+    page_url = url if is_web or not own_url.startswith(("http://", "https://")) else own_url
     return ArticleDraft(
         title=title or lines[0][:120],
         text="\n\n".join(lines),
