@@ -160,16 +160,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
     bot = Newsdesk(_settings(args))
     try:
         if args.action == "export":
-            from bot.sources import export_opml
-
-            text = export_opml(bot.store)
+            text = bot.sources.export_opml()
             if args.file:
                 Path(args.file).write_text(text, encoding="utf-8")
             else:
                 print(text)
             return 0
         line = f"/source {args.action} {' '.join(args.rest)}".strip()
-        reply = asyncio.run(bot.ask(line, is_admin=True))
+        reply = asyncio.run(bot.ask(line, is_admin=True, platform="cli"))
     finally:
         bot.close()
     from rich.console import Console

@@ -126,6 +126,14 @@ def m004_story_fingerprints(db: Database) -> None:
     db["articles"].add_column("fingerprint", bytes)
 
 
+@migrations()
+def m005_source_health_and_backfill(db: Database) -> None:
+    # Source health is one JSON document (bot.ingest.health.SourceHealth) per source.
+    db["sources"].add_column("health", str)
+    # Articles read on a source's first fetch: stored, but not news for digests and alerts.
+    db["articles"].add_column("backfill", int, not_null_default=0)
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

@@ -118,6 +118,7 @@ class SqliteStore:
         story_id: int | None = None,
         replace_id: int | None = None,
         fingerprint: bytes | None = None,
+        backfill: bool = False,
     ) -> int:
         """Store an article and its analysis in one transaction; return its id.
 
@@ -131,7 +132,7 @@ class SqliteStore:
                 "published": draft.published.isoformat() if draft.published else None,
                 "source": draft.source, "author": draft.author,
                 "summary_only": int(draft.summary_only), "ingested_at": _now(),
-                "fingerprint": fingerprint,
+                "fingerprint": fingerprint, "backfill": int(backfill),
             }
             if replace_id is not None:
                 article_id = replace_id
@@ -409,6 +410,56 @@ class SqliteStore:
     def article(self, article_id: int) -> dict[str, Any] | None:
         rows = self._rows("select * from articles where id = ?", (article_id,))
         return rows[0] if rows else None
+
+
+class SourceExists(Exception):
+    """The URL is already a source; .source_id names it."""
+
+    def __init__(self, source_id: int) -> None:
+        super().__init__(f"source {source_id} exists")
+        self.source_id = source_id
+
+
+class SourceTable:
+    """Sources and their health, over the same database as the articles."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+        self.db = store.db
+
+    def add(self, url: str, name: str, kind: str, *, platform: str = "", channel: str = "",
+            added_by: str = "", health: str | None = None) -> int:
+        existing = self.db.execute("select id from sources where url = ?", (url,)).fetchone()
+        if existing:
+            raise SourceExists(existing[0])
+        with self.store.transaction():
+            return int(self.db["sources"].insert({
+                "url": url, "name": name, "kind": kind, "platform": platform,
+                "channel": channel, "added_by": added_by, "added_at": _now(), "enabled": 1,
+                "health": health,
+            }).last_pk)
+
+    def get(self, source_id: int) -> dict[str, Any] | None:
+        rows = self.store._rows("select * from sources where id = ?", (source_id,))
+        return rows[0] if rows else None
+
+    def all(self) -> list[dict[str, Any]]:
+        return self.store._rows("select * from sources order by id")
+
+    def update(self, source_id: int, **values: Any) -> None:
+        with self.store.transaction():
+            self.db["sources"].update(source_id, values)
+
+    def remove(self, source_id: int) -> bool:
+        """Forget a source; its articles stay in the store."""
+        with self.store.transaction() as conn:
+            conn.execute("update articles set source_id = null where source_id = ?",
+                         (source_id,))
+            return conn.execute("delete from sources where id = ?", (source_id,)).rowcount > 0
+
+    def article_count(self, source_id: int) -> int:
+        return self.db.execute("select count(*) from articles where source_id = ?",
+                               (source_id,)).fetchone()[0]
 
 
 def quote_key(text: str) -> str:

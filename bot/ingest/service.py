@@ -1,11 +1,14 @@
-"""The ingest entry point: files, folders, feeds and URLs in; each article analysed and stored once."""
+"""The ingest entry point: files, folders, feeds and URLs in; each article analysed, stored once."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from datasketch import MinHash
 
 from bot.errors import UserError
 from bot.ingest.dedup import (
@@ -17,7 +20,7 @@ from bot.ingest.dedup import (
 )
 from bot.ingest.files import iter_paths, read_file
 from bot.ingest.urls import canonical_url
-from bot.models import ArticleDraft, PersonMention
+from bot.models import Analysis, ArticleDraft, PersonMention
 from bot.nlp.names import name_key, same_entity
 from storage.sqlite_store import SqliteStore, StoredPerson
 
@@ -42,6 +45,21 @@ class IngestReport:
         if self.failed:
             parts.append(f"{len(self.failed)} skipped")
         return ", ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class _Pending:
+    draft: ArticleDraft
+    url: str
+    digest: str
+    replace_id: int | None
+
+
+@dataclass(frozen=True)
+class _Analyzed:
+    pending: _Pending
+    analysis: Analysis
+    signature: MinHash
 
 
 def match_person(person: PersonMention, candidates: Sequence[StoredPerson]) -> StoredPerson | None:
@@ -91,6 +109,63 @@ class Ingestor:
                     report.failed.append(str(exc))
         return drafts
 
+    def _prepare(
+        self, drafts: Sequence[ArticleDraft], report: IngestReport,
+        progress: Callable[[int], None] | None,
+    ) -> list[_Pending]:
+        """The drafts not stored yet (or stored only as a feed summary), in order."""
+        pending: list[_Pending] = []
+        seen: set[str] = set()
+        for draft in drafts:
+            url = canonical_url(draft.url) if draft.url else ""
+            digest = content_hash(draft.title, draft.text)
+            if digest in seen or (url and url in seen):
+                report.duplicates += 1
+                if progress:
+                    progress(1)
+                continue
+            seen.update({digest, url} - {""})
+            existing = self.store.find_article(url, digest)
+            replace_id = None
+            if existing is not None:
+                # A stored feed summary gives way to the full article text when it arrives.
+                if existing["summary_only"] and not draft.summary_only:
+                    replace_id = int(existing["id"])
+                else:
+                    report.duplicates += 1
+                    if progress:
+                        progress(1)
+                    continue
+            pending.append(_Pending(draft, url, digest, replace_id))
+        return pending
+
+    def _analyze(self, pending: Sequence[_Pending], n_process: int) -> Iterator[_Analyzed]:
+        """The NLP pass: touches no database, so it may run in a worker thread."""
+        # spaCy loads only when there is something new to read, so `ask` starts fast.
+        from bot.nlp.pipeline import analyze_drafts, load_model
+
+        nlp = load_model(self.model)
+        drafts = [p.draft for p in pending]
+        for index, analysis in analyze_drafts(nlp, drafts, n_process=n_process):
+            yield _Analyzed(pending[index], analysis, fingerprint(drafts[index].text))
+
+    def _save(self, item: _Analyzed, report: IngestReport, source_id: int | None,
+              backfill: bool) -> int:
+        pending, stories = item.pending, self._story_index()
+        story_id = None if pending.replace_id else stories.story_of(item.signature)
+        article_id = self.store.save_article(
+            pending.draft, canonical_url=pending.url, content_hash=pending.digest,
+            analysis=item.analysis, key=name_key, match=match_person, source_id=source_id,
+            replace_id=pending.replace_id,
+            story_id=int(story_id) if story_id is not None else None,
+            fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
+        )
+        if not pending.replace_id:
+            stored = self.store.article(article_id)
+            stories.add_fingerprint(stored["story_id"] if stored else article_id, item.signature)
+        (report.updated if pending.replace_id else report.added).append(article_id)
+        return article_id
+
     def store_drafts(
         self,
         drafts: Sequence[ArticleDraft],
@@ -99,58 +174,32 @@ class Ingestor:
         source_id: int | None = None,
         progress: Callable[[int], None] | None = None,
         n_process: int = 1,
+        backfill: bool = False,
     ) -> IngestReport:
-        """Analyse and store every draft not stored yet; one transaction per article."""
-        report = report or IngestReport()
-        fresh: list[ArticleDraft] = []
-        replace: dict[int, int] = {}  # index into fresh -> stored summary to replace
-        seen: set[str] = set()
-        keys: list[tuple[str, str]] = []
-        for draft in drafts:
-            url = canonical_url(draft.url) if draft.url else ""
-            digest = content_hash(draft.title, draft.text)
-            existing = self.store.find_article(url, digest)
-            if digest in seen or (url and url in seen):
-                report.duplicates += 1
-                if progress:
-                    progress(1)
-                continue
-            seen.update({digest, url} - {""})
-            if existing is not None:
-                # A stored feed summary gives way to the full article text when it arrives.
-                if existing["summary_only"] and not draft.summary_only:
-                    replace[len(fresh)] = existing["id"]
-                else:
-                    report.duplicates += 1
-                    if progress:
-                        progress(1)
-                    continue
-            keys.append((url, digest))
-            fresh.append(draft)
-        if not fresh:
-            return report
-        # spaCy loads only when there is something new to read, so `ask` starts fast.
-        from bot.nlp.pipeline import analyze_drafts, load_model
+        """Analyse and store every draft not stored yet; one transaction per article.
 
-        nlp = load_model(self.model)
-        for index, analysis in analyze_drafts(nlp, fresh, n_process=n_process):
-            url, digest = keys[index]
-            replace_id = replace.get(index)
-            signature = fingerprint(fresh[index].text)
-            stories = self._story_index()
-            story_id = None if replace_id else stories.story_of(signature)
-            article_id = self.store.save_article(
-                fresh[index], canonical_url=url, content_hash=digest, analysis=analysis,
-                key=name_key, match=match_person, source_id=source_id, replace_id=replace_id,
-                story_id=int(story_id) if story_id is not None else None,
-                fingerprint=fingerprint_bytes(signature),
-            )
-            if not replace_id:
-                stored = self.store.article(article_id)
-                stories.add_fingerprint(stored["story_id"] if stored else article_id, signature)
-            (report.updated if replace_id else report.added).append(article_id)
+        backfill marks articles read on a source's first fetch: stored and answerable, but
+        not news for digests and alerts, so a new feed does not flood a channel.
+        """
+        report = report or IngestReport()
+        pending = self._prepare(drafts, report, progress)
+        for item in self._analyze(pending, n_process):
+            self._save(item, report, source_id, backfill)
             if progress:
                 progress(1)
+        return report
+
+    async def store_drafts_async(
+        self, drafts: Sequence[ArticleDraft], *, source_id: int | None = None,
+        backfill: bool = False,
+    ) -> IngestReport:
+        """As store_drafts, with the NLP pass in a worker thread so the event loop stays free."""
+        report = IngestReport()
+        pending = self._prepare(drafts, report, None)
+        if pending:
+            analyzed = await asyncio.to_thread(lambda: list(self._analyze(pending, 1)))
+            for item in analyzed:
+                self._save(item, report, source_id, backfill)
         return report
 
     def ingest_paths(self, items: Iterable[str | Path], **kwargs: object) -> IngestReport:
