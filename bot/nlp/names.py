@@ -172,6 +172,13 @@ def _combine(group: list[PersonMention]) -> PersonMention:
     )
 
 
+def _is_short(entry: PersonMention) -> bool:
+    """A surname alone, or an acronym alone: it may stand for more than one entity."""
+    if entry.kind == "person":
+        return not _full_forms(entry)
+    return all(len(f.split()) == 1 and f.isupper() for f in _forms(entry))
+
+
 def merge_entities(entries: Sequence[PersonMention]) -> list[PersonMention]:
     """Merge entries of different articles that are the same person or organisation.
 
@@ -179,9 +186,9 @@ def merge_entities(entries: Sequence[PersonMention]) -> list[PersonMention]:
     their offsets only within their own article.
     """
     groups: list[list[PersonMention]] = []
-    shorts: list[PersonMention] = []
+    shorts: list[PersonMention] = []  # joined last, and only where they fit one entity
     for entry in entries:
-        if entry.kind == "person" and not _full_forms(entry):
+        if _is_short(entry):
             shorts.append(entry)
             continue
         matches = [g for g in groups if any(same_entity(entry, other) for other in g)]
@@ -194,11 +201,11 @@ def merge_entities(entries: Sequence[PersonMention]) -> list[PersonMention]:
             head.extend(other)
             groups.remove(other)
     for entry in shorts:
-        fits = [g for g in groups if g[0].kind == "person" and any(same_entity(entry, o) for o in g)]
+        fits = [g for g in groups if not _is_short(g[0]) and any(same_entity(entry, o) for o in g)]
         if len(fits) == 1:
             fits[0].append(entry)
             continue
-        same = [g for g in groups if not _full_forms(g[0]) and same_entity(entry, g[0])]
+        same = [g for g in groups if _is_short(g[0]) and same_entity(entry, g[0])]
         if same:
             same[0].append(entry)
         else:

@@ -1,4 +1,4 @@
-"""People and organisations in one article: one entry per real person, with every mention and a role."""
+"""People and organisations in one article: one entry per real person, all mentions, a role."""
 
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ from bot.nlp.people_spans import (
     known_people,
     place_names,
 )
-from bot.nlp.people_tables import TITLE_PREFIXES
+from bot.nlp.people_tables import NAME_PARTICLES, TITLE_PREFIXES, word_set
 
 _LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 _MAX_SURFACE_TOKENS = 6
+_LOWER_IN_TITLES = word_set("with from into over about after than that this upon onto")
 
 
 @dataclass
@@ -50,10 +51,14 @@ class _Entity:
 
     @property
     def core_forms(self) -> list[str]:
-        """Full forms without a stray leading word: 'Alicia Machado', not 'Universe Alicia Machado'."""
+        """Full forms without a stray leading word: 'Ana Ruiz', not 'Universe Ana Ruiz'."""
         full = self.full_forms
         shorter = {name_key(f) for f in full}
-        return [f for f in full if not any(name_key(f).endswith(k) and k != name_key(f) for k in shorter)]
+        return [
+            f
+            for f in full
+            if not any(name_key(f).endswith(k) and k != name_key(f) for k in shorter)
+        ]
 
     @property
     def first(self) -> int:
@@ -82,7 +87,7 @@ def person_at(entries: Sequence[PersonMention], start: int, end: int) -> PersonM
 def find_people(doc: Doc) -> list[PersonMention]:
     """People and organisations of one article, each once, with all mention spans and a role."""
     places = place_names(doc)
-    people_known = known_people(doc, places)
+    people_known = known_people(doc)
     org_texts = {e.text.lower() for e in doc.ents if e.label_ == "ORG"}
     expanded, place_acronyms = acronym_expansions(doc)
     candidates: list[Candidate] = []
@@ -106,7 +111,9 @@ def find_people(doc: Doc) -> list[PersonMention]:
 
     people = _cluster_people([c for c in candidates if c.kind == "person"])
     orgs = _cluster_orgs([c for c in candidates if c.kind == "org"])
-    _add_untagged_mentions(doc, people, orgs, {i for c in candidates for i in range(c.start, c.end)})
+    _add_untagged_mentions(
+        doc, people, orgs, {i for c in candidates for i in range(c.start, c.end)}
+    )
     roles = {id(p): _roles(doc, p) for p in people}
     role_spans = [(r.start, r.end) for phrases in roles.values() for r in phrases]
     orgs = [o for o in orgs if not _only_inside_roles(doc, o, role_spans)]
@@ -119,13 +126,13 @@ def find_people(doc: Doc) -> list[PersonMention]:
 def _candidate(doc: Doc, start: int, end: int, kind: str) -> Candidate:
     first, last = doc[start], doc[end - 1]
     start_char, end_char = first.idx, last.idx + len(last)
-    return Candidate(start, end, kind, doc.text[start_char:end_char], start_char, end_char)
+    return Candidate(start, end, kind, doc[start:end].text, start_char, end_char)
 
 
 def _is_headline(sentence: Span) -> bool:
     """A title-case line ('Obama Says Museum Is a Triumph'): the model's names there are guesses."""
-    words = [t for t in sentence if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+    words = [t for t in sentence if t.is_alpha and len(t) > 3 and t.lower_ not in _LOWER_IN_TITLES]
+    return len(words) >= 3 and all(t.text[0].isupper() for t in words)
 
 
 def _in_headline(doc: Doc, cand: Candidate) -> bool:
@@ -216,6 +223,11 @@ def _add_untagged_mentions(
     for entity in orgs + people:
         for member in entity.members:
             surfaces[tuple(t.text for t in doc[member.start : member.end])] = entity
+    for entity in orgs:  # "World Health Organization" may come back as "WHO"
+        for form in entity.forms:
+            short = acronym(form)
+            if len(short) >= 3:
+                surfaces.setdefault((short,), entity)
     salient: dict[str, _Entity] = {}
     for entity in sorted(people, key=_Entity.salience):
         for form in entity.core_forms:
@@ -231,7 +243,14 @@ def _add_untagged_mentions(
             i += 1
             continue
         length, entity = match
-        entity.members.append(_candidate(doc, i, i + length, entity.kind))
+        start = i
+        if length == 1 and (first := _untagged_first_name(doc, i, entity)) is not None:
+            start = first
+        elif i > 0 and doc[i - 1].is_lower and doc[i - 1].lower_ in NAME_PARTICLES:
+            with_particle = f"{doc[i - 1].text} {doc[i].text}"  # "ten Hag" of "Erik ten Hag"
+            if any(with_particle in form for form in entity.forms):
+                start = i - 1
+        entity.members.append(_candidate(doc, start, i + length, entity.kind))
         i += length
 
 
@@ -245,9 +264,28 @@ def _match_at(
         entity = surfaces.get(tuple(t.text for t in doc[i : i + length]))
         if entity is None or any(j in taken for j in range(i, i + length)):
             continue
-        if length == 1 and entity.kind == "person" and not _stands_alone(doc, i):
+        lone = length == 1 and entity.kind == "person" and not _stands_alone(doc, i)
+        if lone and _untagged_first_name(doc, i, entity) is None:
             continue
         return length, entity
+    return None
+
+
+def _untagged_first_name(doc: Doc, i: int, entity: _Entity) -> int | None:
+    """'arrested Adebayo [Ogunlesi]': a surname known only alone, first written in full."""
+    if entity.kind != "person" or entity.full_forms or i == 0:
+        return None
+    prev = doc[i - 1]
+    if (
+        prev.pos_ == "PROPN"
+        and prev.is_alpha
+        and prev.text[:1].isupper()
+        and not prev.ent_type_
+        and not prev.is_sent_start
+        and prev.lower_.rstrip(".") not in TITLE_PREFIXES
+        and (i + 1 >= len(doc) or not doc[i + 1].text[:1].isupper())
+    ):
+        return i - 1
     return None
 
 
@@ -280,6 +318,7 @@ def _roles(doc: Doc, entity: _Entity) -> list[RolePhrase]:
 
 def _only_inside_roles(doc: Doc, org: _Entity, role_spans: list[tuple[int, int]]) -> bool:
     """'State' in 'Secretary of State' is part of a title, not an organisation."""
+
     def inside(m: Candidate) -> bool:
         return any(s <= m.start_char and m.end_char <= e for s, e in role_spans) and (
             m.start > 0 and doc[m.start - 1].lower_ == "of"
@@ -304,8 +343,10 @@ def _render(doc: Doc, phrase: RolePhrase, entity: _Entity, people: list[_Entity]
 def _canonical_person(entity: _Entity) -> str:
     candidates = entity.core_forms or entity.forms
     forms = Counter(candidates)
-    order = {f: i for i, f in reversed(list(enumerate(candidates)))}
-    return max(forms, key=lambda f: (forms[f], -order[f]))
+    first_at: dict[str, int] = {}
+    for member in sorted(entity.members, key=lambda m: m.start_char):
+        first_at.setdefault(member.text, member.start_char)
+    return max(forms, key=lambda f: (forms[f], -first_at[f]))
 
 
 def _person_entry(

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.people_tables import HONORIFICS, NON_ROLE_HEADS, ROLE_WORDS
+from bot.nlp.people_tables import HONORIFICS, NON_ROLE_HEADS, ROLE_WORDS, word_set
 
-_NUMERIC = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())
-_ARTICLES = frozenset("a an the".split())
+_NUMERIC = word_set("DATE TIME CARDINAL MONEY PERCENT QUANTITY")  # "first lady" stays
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "eur", "ee", "ate", "ive")
+_ARTICLES = word_set("a an the")
 _MAX_WORDS = 8
-_LEADING_JUNK = frozenset("of and his her their its our my your another".split())
+_LEADING_JUNK = word_set("of and his her their its our my your another")
 _INNER_PUNCT = frozenset(("-", "&", "."))
 
 
@@ -32,12 +33,23 @@ def _is_role_word(token: Token) -> bool:
 
 def _capitalised(token: Token) -> bool:
     text = token.text
-    return text[:1].isupper() and (not token.is_stop or text.isupper()) and not token.is_punct
+    return (
+        text[:1].isupper()
+        and (not token.is_stop or text.isupper())
+        and token.pos_ in ("PROPN", "ADJ", "NOUN")  # not a sentence-initial "Like" or "Asked"
+    )
+
+
+def _agent_noun(token: Token) -> bool:
+    """'historian', 'plotter', 'confidante': a noun for a person, unlike 'book' or 'cement'."""
+    return token.pos_ == "NOUN" and token.lower_.rstrip("e").endswith(_AGENT_ENDINGS)
 
 
 def _phrase(doc: Doc, tokens: list[Token]) -> RolePhrase | None:
     """Clean a run of tokens into a role: no leading article or 'of', possessor split off."""
-    while tokens and (tokens[0].lower_ in _LEADING_JUNK or tokens[0].tag_ == "POS"):
+    while tokens and (
+        tokens[0].lower_ in _LEADING_JUNK or tokens[0].tag_ == "POS" or tokens[0].pos_ == "ADV"
+    ):
         tokens = tokens[1:]
     if any(t.is_punct and t.text not in _INNER_PUNCT and t.tag_ != "POS" for t in tokens):
         return None
@@ -47,7 +59,7 @@ def _phrase(doc: Doc, tokens: list[Token]) -> RolePhrase | None:
             tokens = tokens[1:]
     if not tokens or len(tokens) > _MAX_WORDS:
         return None
-    nouns = [t for t in tokens if _is_role_word(t) or t.pos_ == "NOUN"]
+    nouns = [t for t in tokens if _is_role_word(t) or _agent_noun(t)]
     if not nouns or tokens[0].tag_ == "CD" or tokens[0].lower_ == "no":
         return None
     head = nouns[0] if any(t.lower_ == "of" for t in tokens) else nouns[-1]
@@ -62,8 +74,9 @@ def _phrase(doc: Doc, tokens: list[Token]) -> RolePhrase | None:
         if all(t.text[:1].isupper() for t in owner_tokens):
             owner = (owner_tokens[0].idx, owner_tokens[-1].idx + len(owner_tokens[-1]))
             rest = tokens[possessive[0] + 1 :]
-            relation = doc.text[rest[0].idx : rest[-1].idx + len(rest[-1])]
-    return RolePhrase(doc.text[start:end], start, end, owner, relation)
+            relation = doc[rest[0].i : rest[-1].i + 1].text
+    # doc.text joins every token on each call: take the phrase's own tokens instead.
+    return RolePhrase(doc[tokens[0].i : tokens[-1].i + 1].text, start, end, owner, relation)
 
 
 def premodifier(doc: Doc, start: int, name_tokens: range) -> RolePhrase | None:
@@ -154,7 +167,7 @@ def apposition(doc: Doc, name_root: Token, start: int, end: int) -> RolePhrase |
 def _good_head(token: Token) -> bool:
     if token.ent_type_ in _NUMERIC or token.ent_type_ in ("PERSON", "GPE", "LOC"):
         return False
-    return _is_role_word(token) or (token.pos_ == "NOUN" and token.lower_ != token.text.upper())
+    return _is_role_word(token) or _agent_noun(token)
 
 
 def _comma_pattern(doc: Doc, end: int) -> RolePhrase | None:

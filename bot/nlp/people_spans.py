@@ -11,19 +11,22 @@ from bot.nlp.people_tables import (
     ACRONYM_FILLERS,
     CITIES,
     COUNTRY_ABBREVIATIONS,
+    NAME_PARTICLES,
     NEWS_AGENCIES,
     NOT_NAMES,
     ORG_HEADS,
     PLACE_HEADS,
+    PLACE_NOUNS,
     ROLE_WORDS,
     TITLE_PREFIXES,
+    word_set,
 )
 
 _QUOTES_BEFORE = frozenset("\"'\u201c\u2018")
 _QUOTES_AFTER = frozenset("\"'\u201d\u2019")
 _POSSESSIVES = frozenset(("'s", "\u2019s", "'", "\u2019"))
-_REPORT_VERBS = frozenset("reported reports reporting".split())
-_NOT_AFTER_NEWS = frozenset("conference release briefing".split())
+_REPORT_VERBS = word_set("reported reports reporting")
+_NOT_AFTER_NEWS = word_set("conference release briefing")
 
 
 @dataclass
@@ -50,16 +53,30 @@ def _is_title(token_text: str) -> bool:
 
 def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     """Trim an entity to the name: no 'the', title, possessive or stray punctuation."""
+    if label == "PERSON":  # "Erik [ten Hag]", "[ten Hag] said": the model stops at a particle
+        while end + 1 < len(doc) and doc[end].lower_ in NAME_PARTICLES and _capital(doc[end + 1]):
+            end += 2
+        if start > 0 and doc[start - 1].is_lower and doc[start - 1].lower_ in NAME_PARTICLES:
+            start -= 1
     # Leading lower-case words ("the", "state Department") and a sentence-initial
-    # gerund ("Injecting Clinton") are not part of a name.
+    # common noun or gerund ("Golfer Rory McIlroy", "Injecting Clinton") are not the name.
     while start < end and (
         doc[start].is_punct
-        or doc[start].is_lower
+        or (doc[start].is_lower and not _particle_before_name(doc, start, end))
         or doc[start].lower_ == "the"
+        or (label == "PERSON" and end - start > 2 and doc[start].pos_ in ("NOUN", "VERB"))
         or (label == "PERSON" and doc[start].tag_ == "VBG" and end - start > 1)
     ):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in _POSSESSIVES):
+    for i in range(start + 1, end):  # "World Health Organization (WHO", 'Robert "Bobby'
+        if doc[i].text == "(" or doc[i].is_quote:
+            end = i
+            break
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].text in _POSSESSIVES
+        or any(ch.isdigit() for ch in doc[end - 1].text)  # "Liverpool 2-1"
+    ):
         end -= 1
     if label == "PERSON" and end - start > 1:
         # "President Putin", "Primorsky Governor Oleg Kozhemiako": the name is after the title.
@@ -71,15 +88,36 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
     return (start, end) if start < end else None
 
 
+def _capital(token: Token) -> bool:
+    return token.text[:1].isupper() and token.is_alpha
+
+
+def _particle_before_name(doc: Doc, start: int, end: int) -> bool:
+    return doc[start].lower_ in NAME_PARTICLES and start + 1 < end and _capital(doc[start + 1])
+
+
+def _after_title(doc: Doc, start: int) -> bool:
+    """'Chancellor [Olaf Scholz]', 'champion [Novak Djokovic]': a title right before the span."""
+    return start > 0 and _is_title(doc[start - 1].text)
+
+
+def _looks_like_person_name(doc: Doc, start: int, end: int) -> bool:
+    tokens = doc[start:end]
+    return (
+        2 <= len(tokens) <= 4
+        and all(_capital(t) or t.text == "-" for t in tokens)
+        and not ({t.lower_ for t in tokens} & ORG_HEADS)
+    )
+
+
 def is_nickname(doc: Doc, start: int, end: int) -> bool:
     """In quotes, or 'so-called': a nickname or label, not a name."""
-    first, last = doc[start], doc[end - 1]
-    before = doc.text[first.idx - 1] if first.idx > 0 else ""
-    after_at = last.idx + len(last)
-    after = doc.text[after_at] if after_at < len(doc.text) else ""
+    # Neighbouring characters from tokens: doc.text would rebuild the whole text per call.
+    before = doc[start - 1].text[-1:] if start > 0 and not doc[start - 1].whitespace_ else ""
+    after = doc[end].text[:1] if end < len(doc) and not doc[end - 1].whitespace_ else ""
     if before in _QUOTES_BEFORE and after in _QUOTES_AFTER:
         return True
-    preceding = doc.text[max(0, first.idx - 14) : first.idx].lower()
+    preceding = doc[max(0, start - 4) : start].text.lower()
     return "so-called" in preceding or "so called" in preceding
 
 
@@ -128,7 +166,7 @@ def classify(
     `known_people` maps each folded PERSON text of the article to its words' keys; a span that
     equals one of them, or one's surname, is a person whatever the model's label.
     """
-    text = doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+    text = doc[start:end].text
     folded = _fold(text)
     if is_nickname(doc, start, end) or is_non_name(text):
         return None
@@ -140,7 +178,7 @@ def classify(
     if label in ("GPE", "LOC", "NORP", "FAC"):
         if is_agency_name(text):
             return "org"
-        return "person" if matches_person and folded not in places else None
+        return "person" if matches_person and folded not in CITIES else None
     if is_agency_name(text):
         return "org"
     if label == "PERSON":
@@ -150,23 +188,30 @@ def classify(
             return "org" if folded in org_texts and folded not in COUNTRY_ABBREVIATIONS else None
         if folded in places and not matches_person:
             return None
+        if name_words(text)[-1] in PLACE_NOUNS:
+            return None  # "Wembley Stadium"
+        if name_words(text)[-1] in ORG_HEADS and not _after_title(doc, start):
+            return "org"  # "Manchester United", "Tolvanen Group"
         return "person"
     # ORG: the model often tags a person's surname ORG ("Trump administration").
     if folded in COUNTRY_ABBREVIATIONS or folded in places:
         return None
     if matches_person and (single or folded in known_people):
         return "person"
+    if _after_title(doc, start) and _looks_like_person_name(doc, start, end):
+        return "person"
     return "org"
 
 
-def known_people(doc: Doc, places: set[str]) -> dict[str, set[str]]:
+def known_people(doc: Doc) -> dict[str, set[str]]:
     """Folded full names (and surnames) of the article's PERSON spans, for relabelling."""
     found: dict[str, set[str]] = {}
     for ent in doc.ents:
-        if ent.label_ != "PERSON":
+        titled_org = ent.label_ == "ORG" and _after_title(doc, ent.start)
+        if ent.label_ != "PERSON" and not titled_org:
             continue
         span = clean_span(doc, ent.start, ent.end, "PERSON")
-        if span is None:
+        if span is None or titled_org and not _looks_like_person_name(doc, *span):
             continue
         text = doc[span[0] : span[1]].text
         if is_nickname(doc, *span) or is_non_name(text) or is_agency_name(text):
@@ -198,9 +243,13 @@ def acronym_expansions(doc: Doc) -> tuple[list[Candidate], set[str]]:
             place_acronyms.add(text.lower())
             continue
         end = token.i - 1
-        full = doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
-        orgs.append(Candidate(start, end, "org", full, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
-        orgs.append(Candidate(token.i, token.i + 1, "org", text, token.idx, token.idx + len(text), full))
+        full = doc[start:end].text
+        orgs.append(
+            Candidate(start, end, "org", full, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+        )
+        orgs.append(
+            Candidate(token.i, token.i + 1, "org", text, token.idx, token.idx + len(text), full)
+        )
     return orgs, place_acronyms
 
 
@@ -232,14 +281,15 @@ def headed_org_runs(doc: Doc, taken: set[int]) -> list[Candidate]:
         j = i + 1
         while j < len(doc):
             token = doc[j]
-            if _run_word(token, taken):
-                j += 1
-            elif (token.lower_ in ACRONYM_FILLERS and token.is_lower or token.text in _POSSESSIVES) and (
-                j + 1 < len(doc) and _run_word(doc[j + 1], taken)
+            joins = token.lower_ in ACRONYM_FILLERS and token.is_lower or token.text in _POSSESSIVES
+            if not (
+                _run_word(token, taken)
+                or joins
+                and j + 1 < len(doc)
+                and _run_word(doc[j + 1], taken)
             ):
-                j += 1
-            else:
                 break
+            j += 1
         run = doc[i:j]
         capitals = [t for t in run if t.text[:1].isupper()]
         heads = {t.lower_ for t in capitals}

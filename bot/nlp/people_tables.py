@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a space-separated list."""
+    return frozenset(text.split())
+
+
 # Words that head a role or title ("President", "governor", "striker"). Lower case; a
 # role phrase must contain one of these or be a noun the parser attached to the name.
-ROLE_WORDS = frozenset(
+ROLE_WORDS = word_set(
     """
     president vice-president premier chancellor minister prime secretary governor mayor
     senator sen rep representative congressman congresswoman congressmember lawmaker
@@ -19,20 +25,22 @@ ROLE_WORDS = frozenset(
     columnist writer author anchor host commentator producer presenter actor actress
     singer rapper musician artist director coach manager striker midfielder defender
     goalkeeper forward quarterback pitcher player captain champion athlete driver boxer
+    golfer cyclist swimmer sprinter runner skier batsman bowler winger
     owner investor billionaire businessman businesswoman entrepreneur executive banker
     president-elect dictator ruler strongman sister brother father mother son daughter wife
     husband widow uncle aunt cousin grandson granddaughter grandfather grandmother nephew
     niece spouse partner successor predecessor colleague friend rival ally opponent
+    fellow mate lady laureate winner
     representative delegate negotiator emissary mediator architect engineer
     superintendent administrator treasurer comptroller auditor regulator trustee
     councillor councilor councilman councilwoman alderman whip majority minority
     dean provost principal teacher student activist campaigner organizer organiser
     surgeon physician nurse pilot astronaut veteran soldier officer
-    """.split()
+    """
 )
 
 # Titles that are stripped from the front of a name and kept as its role.
-TITLE_PREFIXES = frozenset(
+TITLE_PREFIXES = word_set(
     """
     president vice premier chancellor minister secretary governor gov mayor senator sen
     rep representative congressman congresswoman speaker leader chairman chairwoman
@@ -41,19 +49,19 @@ TITLE_PREFIXES = frozenset(
     emperor pope cardinal bishop archbishop rabbi imam pastor reverend rev judge justice
     attorney sheriff inspector detective professor prof dr doctor mr mrs ms miss mme sir
     dame lord lady coach chancellor premier comrade
-    """.split()
+    """
 )
 
 # Honorifics carry no role of their own.
-HONORIFICS = frozenset("mr mrs ms miss mme mister madam sir dame comrade".split())
+HONORIFICS = word_set("mr mrs ms miss mme mister madam sir dame comrade")
 
 # Well-known news agencies and wire services: organisations, never people.
-NEWS_AGENCIES = frozenset(
+NEWS_AGENCIES = word_set(
     """
     reuters afp ap upi efe yonhap xinhua kcna tass interfax ria novosti sputnik kyodo jiji
     bloomberg ansa dpa pti ani irna ipa anadolu bernama antara pna aap cna cgtn nhk kuna
     wam spa mena bna qna petra sana ina apa ntb tt ctk pap mti bta hina tanjug
-    """.split()
+    """
 ) | frozenset(
     {
         "associated press",
@@ -75,7 +83,7 @@ NEWS_AGENCIES = frozenset(
 )
 
 # Capitals and large cities that the small model often tags as people.
-CITIES = frozenset(
+CITIES = word_set(
     """
     washington london paris berlin moscow beijing tokyo seoul pyongyang hanoi vladivostok
     delhi mumbai kabul tehran baghdad damascus beirut cairo riyadh doha dubai ankara
@@ -91,27 +99,25 @@ CITIES = frozenset(
     philadelphia baltimore cleveland pittsburgh geneva zurich milan munich frankfurt
     hamburg barcelona marseille lyon edinburgh manchester liverpool birmingham
     panmunjom sochi crimea brooklyn manhattan harlem
-    """.split()
+    """
 ) | frozenset({"buenos aires", "kuala lumpur", "hong kong", "addis ababa", "tel aviv", "new york"})
 
 # Abbreviations of countries: places, not organisations or people.
-COUNTRY_ABBREVIATIONS = frozenset(
-    "us usa u.s. u.s.a. uk u.k. uae dprk rok prc roc drc ussr gb".split()
-)
+COUNTRY_ABBREVIATIONS = word_set("us usa u.s. u.s.a. uk u.k. uae dprk rok prc roc drc ussr gb")
 
 # Capitalised words the model tags as names that are page furniture or common nouns.
-NOT_NAMES = frozenset(
+NOT_NAMES = word_set(
     """
     photo photos advertisement ad read more cover video watch share image images getty
     caption file breaking update editor note source sources related reporting
     subscribe click follow twitter facebook instagram youtube copyright story
     today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
     god lord covid state
-    """.split()
+    """
 )
 
 # Words that end an organisation's name ("Workers' Party", "Central News Agency").
-ORG_HEADS = frozenset(
+ORG_HEADS = word_set(
     """
     party committee agency ministry department council association union bank university
     college institute corporation corp inc ltd llc plc company co group commission court
@@ -119,20 +125,27 @@ ORG_HEADS = frozenset(
     office bureau authority federation foundation fund organisation organization league
     club team network news times post journal tribune herald press television tv radio
     school hospital board cabinet front movement coalition alliance administration
-    """.split()
+    united fc
+    """
 )
 
 # Words that make a parenthesised expansion a place, not an organisation.
-PLACE_HEADS = frozenset("republic kingdom states emirates federation islands".split())
+PLACE_HEADS = word_set("republic kingdom states emirates federation islands")
 
 # Lower-case particles allowed inside personal names ("Ludwig van Beethoven").
-NAME_PARTICLES = frozenset("de da del della der den di du la le van von bin bint al el ibn".split())
+NAME_PARTICLES = word_set("de da del della der den di du la le van von ten ter bin bint al el ibn")
 
 # Words between the capitals of an expanded acronym ("Committee for the ... of the Country").
-ACRONYM_FILLERS = frozenset("of for the and on in at to de".split())
+ACRONYM_FILLERS = word_set("of for the and on in at to de")
 
 # Nouns that describe someone without being a role ("a 22-year-old man").
-NON_ROLE_HEADS = frozenset(
-    "man woman men women person people child children boy girl kid guy lady gentleman one "
-    "resident residents citizen".split()
+NON_ROLE_HEADS = word_set(
+    "man woman men women person people child children boy girl kid guy gentleman one "
+    "resident residents citizen"
+)
+
+# Last words of buildings and places that the model tags as people ("Wembley Stadium").
+PLACE_NOUNS = word_set(
+    "stadium arena airport hotel museum bridge square street avenue palace cathedral "
+    "church mosque temple station harbour harbor island islands mountains river lake"
 )

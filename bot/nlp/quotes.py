@@ -20,7 +20,9 @@ def find_quotes(doc: Doc) -> list[QuoteMention]:
     """Direct quotations in `doc` (quote marks excluded from the spans) with speaker and cue."""
     text = doc.text
     spans = [s for s in find_marked_spans(text) if not s.nested]
-    quoted = sorted((s.open_at, (s.close_at if s.close_at is not None else s.end) + 1) for s in spans)
+    quoted = sorted(
+        (s.open_at, (s.close_at if s.close_at is not None else s.end) + 1) for s in spans
+    )
     starts = [a for a, _ in quoted]
 
     def is_quoted(offset: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -51,6 +52,7 @@ class CueFinder:
 
     def attribute(self, span: MarkedSpan) -> Attribution | None:
         """The quotation's own cue, looked for where news style puts it."""
+        steps: tuple[Callable[[MarkedSpan], Attribution | None], ...]
         if self._starts_sentence(span):
             steps = (self._trailing, self._leading, self._colon_intro, self._previous_sentence)
         else:
@@ -75,7 +77,10 @@ class CueFinder:
 
     def _token_at(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""
-        span = self.doc.char_span(offset, len(self.doc.text), alignment_mode="expand")
+        text = self.doc.text
+        while offset < len(text) and text[offset].isspace() and text[offset] != "\n":
+            offset += 1
+        span = self.doc.char_span(offset, len(text), alignment_mode="expand")
         return span.start if span is not None else len(self.doc)
 
     def _is_text(self, tok: Token) -> bool:
@@ -109,12 +114,12 @@ class CueFinder:
     # ---- where cues are ----
 
     def _trailing(self, span: MarkedSpan) -> Attribution | None:
-        """"...," she said / said the minister / ― Jane Doe."""
+        """ "...," she said / said the minister / ― Jane Doe."""
         if span.close_at is None:
             return None
         window: list[Token] = []
         for tok in self.doc[self._token_at(span.close_at + 1) :]:
-            if "\n" in tok.text or tok.i in self.inside or any(ch in QUOTE_MARKS for ch in tok.text):
+            if "\n" in tok.text or tok.i in self.inside or not self._is_text(tok):
                 break
             window.append(tok)
             if tok.text in SENTENCE_END or len(window) >= MAX_TRAIL_TOKENS:
@@ -124,12 +129,15 @@ class CueFinder:
         if window[0].text in DASHES and len(window) > 1:
             speaker = self._speaker_in(window[1:])
             return Attribution(window[0].text, *speaker, True) if speaker[0] else None
-        if self.doc.text[span.end - 1] == "." and len(window) > 6:
+        last = self.doc.text[span.end - 1]
+        if last.isalnum() and not self._starts_sentence(span):
+            return None  # the quoted words run on into the sentence: "to "vote" and said"
+        if last == "." and len(window) > 6:
             return None  # a full stop ended the sentence: what follows is new prose
         for k, tok in enumerate(window):
             if _is_according_to(tok):
                 return Attribution(tok.text, *self._speaker_in(window[k + 2 :]), True)
-            if _is_speech_verb(tok):
+            if _is_speech_verb(tok) and not self._has_own_object(tok):
                 before = [t for t in window[:k] if not t.is_punct]
                 if before:
                     speaker = self._speaker_in(window[:k])
@@ -151,7 +159,11 @@ class CueFinder:
         cue: Token | None = None
         for tok in window:  # nearest first
             if _is_according_to(tok):
-                after = [t for t in self.doc[tok.i + 2 : self._token_at(span.open_at)] if self._is_text(t)]
+                after = [
+                    t
+                    for t in self.doc[tok.i + 2 : self._token_at(span.open_at)]
+                    if self._is_text(t)
+                ]
                 cut = next((k for k, t in enumerate(after) if t.text == ","), len(after))
                 return Attribution(tok.text, *self._speaker_in(after[:cut]), True)
             if not _is_speech_verb(tok):
@@ -204,7 +216,7 @@ class CueFinder:
         return Attribution(verb.text, *self._speaker_of_verb(verb, window), bool(verbs))
 
     def _previous_sentence(self, span: MarkedSpan) -> Attribution | None:
-        """"X said. "..."": a short reporting sentence right before, in the same paragraph."""
+        """ "X said. "..."": a short reporting sentence right before, in the same paragraph."""
         i = self._token_at(span.open_at) - 1
         while i >= 0 and self.doc[i].text in QUOTE_MARKS + " ":
             i -= 1
@@ -258,9 +270,16 @@ class CueFinder:
                         return objects[0]
             if current.dep_ == "acl" and current.head.pos_ in ("PROPN", "NOUN"):
                 return current.head if self._near(current.head, verb) else None
-            movable = current.dep_ in ("conj", "xcomp", "advcl", "ccomp") and current.head != current
+            movable = (
+                current.dep_ in ("conj", "xcomp", "advcl", "ccomp") and current.head != current
+            )
             current = current.head if movable else None
         return None
+
+    def _has_own_object(self, verb: Token) -> bool:
+        """ "Melanie said yes": the verb's object is narrative, so it does not cue the quote."""
+        own = ("dobj", "ccomp") if verb.lemma_.lower() == "say" else ("ccomp",)
+        return any(c.dep_ in own and c.i > verb.i and self._near(c, verb) for c in verb.children)
 
     def _near(self, tok: Token, verb: Token) -> bool:
         if not self._is_text(tok):

@@ -2,61 +2,191 @@
 
 from __future__ import annotations
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Lemmas of verbs that introduce what someone said or wrote.
 SPEECH_VERBS = frozenset(
-    """
-    say tell add write ask answer reply respond note explain continue insist argue declare state
-    claim report tweet post recall warn describe call announce acknowledge admit agree assert
-    boast charge comment complain concede confirm contend counter cry demand deny emphasize
-    emphasise exclaim joke lament maintain muse mutter observe predict proclaim promise quip read
-    remark repeat retort reveal say scream shout sing stress suggest testify urge vow whisper yell
-    chant pledge allege blast slam praise mock accuse criticize criticise dismiss quote cite
-    caution begin interject grumble recount opine reason reiterate affirm tout
-    brag thunder snap fire hit decry label dub term brand write reason
-    """.split()
+    _words(
+        """
+        say tell add write ask answer reply respond note explain continue insist argue declare state
+        claim report tweet post recall warn describe call announce acknowledge admit agree assert
+        boast charge comment complain concede confirm contend counter cry demand deny emphasize
+        emphasise exclaim joke lament maintain muse mutter observe predict proclaim promise quip
+        read remark repeat retort reveal say scream shout sing stress suggest testify urge vow
+        whisper yell chant pledge allege blast slam praise mock accuse criticize criticise dismiss
+        quote cite caution begin interject grumble recount opine reason reiterate affirm tout brag
+        exhort thunder snap fire hit decry label dub term brand write reason
+        """
+    )
 )
 # Verbs that are speech only in some uses ("called it X" is, "called for" is not); they need a
 # quotation right after them or a person subject to count.
-WEAK_SPEECH_VERBS = frozenset({"call", "describe", "label", "dub", "term", "brand", "hit", "fire",
-                               "read", "begin", "continue"})
+WEAK_SPEECH_VERBS = frozenset(
+    {
+        "call",
+        "describe",
+        "label",
+        "dub",
+        "term",
+        "brand",
+        "hit",
+        "fire",
+        "read",
+        "begin",
+        "continue",
+    }
+)
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father", "brother"})
-FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "dame", "lady", "queen",
-                           "princess", "sister", "mother"})
+FEMALE_TITLES = frozenset(
+    {
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "miss",
+        "madam",
+        "dame",
+        "lady",
+        "queen",
+        "princess",
+        "sister",
+        "mother",
+    }
+)
 
 # Abbreviated titles and what role noun they stand for ("Sen. X" is "the senator").
 TITLE_ROLES = {
-    "sen.": "senator", "sen": "senator", "rep.": "representative", "rep": "representative",
-    "gov.": "governor", "gov": "governor", "pres.": "president", "gen.": "general",
-    "sec.": "secretary", "lt.": "lieutenant", "col.": "colonel", "adm.": "admiral",
-    "dr.": "doctor", "prof.": "professor", "rev.": "reverend", "atty.": "attorney",
-    "supt.": "superintendent", "cmdr.": "commander", "sgt.": "sergeant", "capt.": "captain",
+    "sen.": "senator",
+    "sen": "senator",
+    "rep.": "representative",
+    "rep": "representative",
+    "gov.": "governor",
+    "gov": "governor",
+    "pres.": "president",
+    "gen.": "general",
+    "sec.": "secretary",
+    "lt.": "lieutenant",
+    "col.": "colonel",
+    "adm.": "admiral",
+    "dr.": "doctor",
+    "prof.": "professor",
+    "rev.": "reverend",
+    "atty.": "attorney",
+    "supt.": "superintendent",
+    "cmdr.": "commander",
+    "sgt.": "sergeant",
+    "capt.": "captain",
 }
 # Role nouns with the same meaning, so "the congressman" finds "Rep. X".
 ROLE_SYNONYMS = {
-    "congressman": "representative", "congresswoman": "representative",
-    "lawmaker": "representative", "spokeswoman": "spokesman", "spokesperson": "spokesman",
-    "chairwoman": "chairman", "chair": "chairman", "chief": "leader", "premier": "minister",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "lawmaker": "representative",
+    "spokeswoman": "spokesman",
+    "spokesperson": "spokesman",
+    "chairwoman": "chairman",
+    "chair": "chairman",
+    "chief": "leader",
+    "premier": "minister",
     "candidate": "nominee",
 }
 # Head nouns of descriptions that refer to a person ("the senator"), not a thing.
 PERSON_NOUNS = frozenset(
-    """
-    president leader minister secretary senator representative governor mayor spokesman
-    chairman director nominee candidate official adviser advisor aide ambassador envoy general
-    commander king queen prince chancellor premier diplomat lawyer attorney judge justice
-    strategist manager pollster economist analyst professor doctor businessman businesswoman
-    billionaire mogul founder executive ceo chief officer head member lawmaker congressman
-    congresswoman politician activist expert author writer journalist reporter anchor host
-    columnist editor critic veteran father mother wife husband son daughter sister brother
-    chairwoman spokeswoman spokesperson owner actor actress singer star player coach
-    democrat republican incumbent challenger running mate vice sheriff chief commissioner
-    prosecutor investigator agent publisher narrator woman man voter supporter friend
-    """.split()
+    _words(
+        """
+        president leader minister secretary senator representative governor mayor spokesman chairman
+        director nominee candidate official adviser advisor aide ambassador envoy general commander
+        king queen prince chancellor premier diplomat lawyer attorney judge justice strategist
+        manager pollster economist analyst professor doctor businessman businesswoman billionaire
+        mogul founder executive ceo chief officer head member lawmaker congressman congresswoman
+        politician activist expert author writer journalist reporter anchor host columnist editor
+        critic veteran father mother wife husband son daughter sister brother chairwoman spokeswoman
+        spokesperson owner actor actress singer star player coach democrat republican incumbent
+        challenger running mate vice sheriff chief commissioner prosecutor investigator agent
+        publisher narrator woman man voter supporter friend
+        """
+    )
 )
 # Lower-case words that may stand inside a role phrase ("White House press secretary").
-ROLE_FILLERS = frozenset({"of", "the", "for", "and", "'s", "’s", "state", "vice", "former",
-                          "deputy", "acting", "senior", "top", "chief", "press"})
+ROLE_FILLERS = frozenset(
+    {"of", "state", "vice", "former", "deputy", "acting", "senior", "top", "chief", "press"}
+)
+# Role words that tell a person's gender ("spokeswoman Jane Doe").
+FEMALE_ROLE_WORDS = frozenset(
+    {
+        "spokeswoman",
+        "congresswoman",
+        "chairwoman",
+        "businesswoman",
+        "actress",
+        "mother",
+        "wife",
+        "daughter",
+        "sister",
+        "queen",
+        "princess",
+        "woman",
+        "girl",
+        "grandmother",
+        "mrs.",
+        "ms.",
+    }
+)
+MALE_ROLE_WORDS = frozenset(
+    {
+        "spokesman",
+        "congressman",
+        "businessman",
+        "actor",
+        "father",
+        "husband",
+        "son",
+        "brother",
+        "king",
+        "prince",
+        "man",
+        "boy",
+        "grandfather",
+        "mr.",
+    }
+)
+# Common English given names, for the cheapest gender clue there is.
+MALE_FIRST_NAMES = frozenset(
+    _words(
+        """
+        james john robert michael william david richard joseph thomas charles christopher daniel
+        matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+        ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+        scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+        tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy
+        christian keith roger terry gerald harold sean austin carl arthur lawrence dylan jesse
+        jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy
+        vincent ralph eugene russell bobby mason philip louis harry howard fred mike bill jim tom
+        bob dan tim ted chris mitch newt bernie rudy marco rand ben al barack vladimir boris
+        emmanuel xi shinzo francis hugh ivan igor sergei dmitry ahmed mohammed muhammad ali omar
+        """
+    )
+)
+FEMALE_FIRST_NAMES = frozenset(
+    _words(
+        """
+        mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty
+        margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah
+        stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
+        nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather
+        diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith
+        megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn
+        janice jean abigail alice judy sophia grace denise amber doris marilyn danielle beverly
+        isabella theresa diana natalie brittany charlotte marie kayla alexis lori hillary michelle
+        melania ivanka chelsea nikki elizabeth kellyanne hope huma loretta theresa angela marine
+        hilary nancy susana jill tulsi kamala sonia ruth elena ellen
+        """
+    )
+)

@@ -75,41 +75,46 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
     """Every quoted stretch of text outside boilerplate lines, in text order."""
     found: list[MarkedSpan] = []
     for index, (line_start, line_end) in enumerate(paragraphs(text)):
-        if is_boilerplate(text[line_start:line_end]):
-            continue
-        stack: list[tuple[str, int]] = []  # (kind of opening mark, its offset)
-
-        def emit(open_at: int, close_at: int | None, end: int) -> None:
-            start, stop = _trimmed(text, open_at + 1, end)
-            if stop > start:
-                found.append(MarkedSpan(start, stop, open_at, close_at, index, bool(stack)))
-
-        for i in range(line_start, line_end):
-            ch = text[i]
-            if ch in OPENERS:
-                stack.append(("curly", i))
-            elif ch in CLOSERS:
-                if stack:
-                    _, open_at = stack.pop()
-                    emit(open_at, i, i)
-                elif i + 1 < line_end and text[i + 1].isalpha() and _opens_here(text, i, line_start):
-                    stack.append(("curly", i))  # a closing mark typed where an opening one belongs
-            elif ch == STRAIGHT:
-                if i > line_start and text[i - 1].isdigit() and not stack:
-                    continue  # inches: 6'2"
-                if stack and stack[-1][0] == "straight":
-                    _, open_at = stack.pop()
-                    emit(open_at, i, i)
-                elif not stack or _opens_here(text, i, line_start):
-                    stack.append(("straight", i))
-                else:  # a straight mark closing a curly one: mixed marks, close it
-                    _, open_at = stack.pop()
-                    emit(open_at, i, i)
-        # An unclosed quotation runs to the end of the paragraph (news style for quotes that
-        # continue in the next paragraph); only the outermost one is kept.
-        if stack:
-            _, open_at = stack[0]
-            stack.clear()
-            emit(open_at, None, line_end)
+        if not is_boilerplate(text[line_start:line_end]):
+            found += _spans_in_line(text, index, line_start, line_end)
     found.sort(key=lambda span: (span.start, -span.end))
+    return found
+
+
+def _spans_in_line(text: str, index: int, line_start: int, line_end: int) -> list[MarkedSpan]:
+    found: list[MarkedSpan] = []
+    stack: list[tuple[str, int]] = []  # (kind of opening mark, its offset)
+
+    def emit(open_at: int, close_at: int | None, end: int) -> None:
+        start, stop = _trimmed(text, open_at + 1, end)
+        if stop > start:
+            found.append(MarkedSpan(start, stop, open_at, close_at, index, bool(stack)))
+
+    for i in range(line_start, line_end):
+        ch = text[i]
+        if ch in OPENERS:
+            stack.append(("curly", i))
+        elif ch in CLOSERS:
+            if stack:
+                _, open_at = stack.pop()
+                emit(open_at, i, i)
+            elif i + 1 < line_end and text[i + 1].isalpha() and _opens_here(text, i, line_start):
+                stack.append(("curly", i))  # a closing mark typed where an opening one belongs
+        elif ch == STRAIGHT:
+            if i > line_start and text[i - 1].isdigit() and not stack:
+                continue  # inches: 6'2"
+            if stack and stack[-1][0] == "straight":
+                _, open_at = stack.pop()
+                emit(open_at, i, i)
+            elif not stack or _opens_here(text, i, line_start):
+                stack.append(("straight", i))
+            else:  # a straight mark closing a curly one: mixed marks, close it
+                _, open_at = stack.pop()
+                emit(open_at, i, i)
+    # An unclosed quotation runs to the end of the paragraph (news style for quotes that go on
+    # in the next paragraph); only the outermost one is kept.
+    if stack:
+        _, open_at = stack[0]
+        stack.clear()
+        emit(open_at, None, line_end)
     return found

@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from bot.nlp.quotes_lexicon import (
+    FEMALE_FIRST_NAMES,
     FEMALE_PRONOUNS,
+    FEMALE_ROLE_WORDS,
     FEMALE_TITLES,
+    MALE_FIRST_NAMES,
     MALE_PRONOUNS,
+    MALE_ROLE_WORDS,
     MALE_TITLES,
     PERSON_NOUNS,
     ROLE_FILLERS,
@@ -47,8 +51,10 @@ class Person:
 
     @property
     def gender(self) -> str | None:
-        (top, n), *rest = self.votes.most_common(2) or [(None, 0)]
-        return top if n and (not rest or rest[0][1] < n) else None
+        ranked = self.votes.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
 
 
 def role_word(word: str) -> str:
@@ -56,12 +62,6 @@ def role_word(word: str) -> str:
     word = word.lower()
     word = TITLE_ROLES.get(word, word)
     return ROLE_SYNONYMS.get(word, word)
-
-
-def name_key(name: str) -> str:
-    """The last word of a name, without a possessive, lower case."""
-    words = name.replace("’", "'").removesuffix("'s").split()
-    return words[-1].lower().strip(".,") if words else ""
 
 
 def gender_of(pronoun: str) -> str | None:
@@ -88,7 +88,7 @@ class PeopleIndex:
         self.mentions: list[Mention] = []
         self._memo: dict[int, Mention | None] = {}
         self._latest: dict[str, str] = {}  # a last (or first) name -> the latest full-name key
-        # per sentence: (offset, rank, Mention | pronoun Token) for everything that can be an antecedent
+        # per sentence: (offset, rank, Mention or he/she Token) for every possible antecedent
         self._sent_starts: list[int] = []
         self._items: list[list[tuple[int, int, Mention | Token]]] = []
         for sent in doc.sents:
@@ -99,7 +99,11 @@ class PeopleIndex:
                 self._add_mention(name)
         self._starts = [m.start for m in self.mentions]
         for tok in doc:
-            if tok.lower_ in SUBJECT_PRONOUNS and tok.dep_ in SUBJECT_DEPS and not is_quoted(tok.idx):
+            if (
+                tok.lower_ in SUBJECT_PRONOUNS
+                and tok.dep_ in SUBJECT_DEPS
+                and not is_quoted(tok.idx)
+            ):
                 self._items[self._sent_of(tok.idx)].append((tok.idx, _rank(tok), tok))
         for items in self._items:
             items.sort(key=lambda item: (item[1], item[0]))
@@ -119,6 +123,11 @@ class PeopleIndex:
         mention = Mention(ent.start_char, ent.end_char, text, key, _rank(ent.root))
         self.mentions.append(mention)
         self._items[self._sent_of(ent.start_char)].append((mention.start, mention.rank, mention))
+        first = text.split()[0].lower()
+        if first in MALE_FIRST_NAMES:
+            person.votes["m"] += 3
+        elif first in FEMALE_FIRST_NAMES:
+            person.votes["f"] += 3
         before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
         if before in MALE_TITLES:
             person.votes["m"] += 3
@@ -126,6 +135,11 @@ class PeopleIndex:
             person.votes["f"] += 3
         for head, words in _roles_of(ent):
             person.roles.append((head, words, ent.start_char))
+            for word in words:
+                if word in FEMALE_ROLE_WORDS:
+                    person.votes["f"] += 2
+                elif word in MALE_ROLE_WORDS:
+                    person.votes["m"] += 2
 
     def _key_for(self, text: str) -> str:
         """Mentions of one person share a key: the full name when there is one ("Ivanka Trump"
@@ -142,8 +156,9 @@ class PeopleIndex:
         return self._latest.get(words[0], words[0])
 
     def _learn_genders(self, is_quoted: Callable[[int], bool]) -> None:
-        """A name that is a sentence subject, followed by he/his or she/her before any other
-        name, votes for that gender: cheap, and right for most news prose."""
+        """A name that is a sentence subject, followed by a he or she subject before any other
+        name, votes for that gender: cheap, and right for most news prose ("his" and "her"
+        are left out: they often belong to someone else in the sentence)."""
         doc = self.doc
         for i, m in enumerate(self.mentions):
             if m.rank != 0:
@@ -154,7 +169,7 @@ class PeopleIndex:
                 limit = min(limit, self._sent_starts[sent + 2])
             span = doc.char_span(m.end, limit, alignment_mode="contract")
             for tok in span or ():
-                gender = gender_of(tok.lower_)
+                gender = gender_of(tok.lower_) if tok.dep_ in SUBJECT_DEPS else None
                 if gender and not is_quoted(tok.idx):
                     self.people[m.key].votes[gender] += 1
                     break
@@ -188,27 +203,33 @@ class PeopleIndex:
             return self._memo[pronoun.i]
         self._memo[pronoun.i] = None  # guards against cycles
         gender = gender_of(pronoun.lower_)
+        found = self._search_back(pronoun, gender, strict=False, reach=PRONOUN_REACH)
+        self._memo[pronoun.i] = found
+        return found
+
+    def _search_back(
+        self, pronoun: Token, gender: str | None, strict: bool, reach: int
+    ) -> Mention | None:
         at = pronoun.idx
-        found: Mention | None = None
         sent = self._sent_of(at)
-        while sent >= 0 and found is None and at - self._sent_starts[sent] <= PRONOUN_REACH:
+        while sent >= 0 and at - self._sent_starts[sent] <= reach:
             for offset, _, item in self._items[sent]:
                 if offset >= at:
                     continue
                 if isinstance(item, Mention):
-                    if self._fits(item.key, gender):
-                        found = item
-                        break
+                    if self._fits(item.key, gender, strict):
+                        return item
                 elif gender_of(item.lower_) == gender:
                     found = self.resolve_pronoun(item)
-                    if found is not None:
-                        break
+                    if found is not None and self._fits(found.key, gender, strict):
+                        return found
             sent -= 1
-        self._memo[pronoun.i] = found
-        return found
+        return None
 
-    def _fits(self, key: str, gender: str | None) -> bool:
+    def _fits(self, key: str, gender: str | None, strict: bool = False) -> bool:
         known = self.people[key].gender if key in self.people else None
+        if strict:
+            return gender is not None and known == gender
         return gender is None or known is None or known == gender
 
     def resolve_description(self, head: Token) -> Mention | None:
@@ -234,15 +255,27 @@ class PeopleIndex:
 
 
 def _person_names(doc: Doc) -> list[Span]:
-    """PERSON entities, plus proper-noun subjects the tagger left unlabelled ("Wines said")."""
+    """PERSON entities, plus what the tagger left unlabelled: a lone surname of a person named in
+    full elsewhere ("Christie, who ...") and proper-noun subjects ("Wines said")."""
     names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
-    labelled = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    in_person = {i for ent in names for i in range(ent.start, ent.end)}
+    surnames = {ent[-1].lower_ for ent in names if len(ent) > 1 and ent[-1].is_alpha}
     for tok in doc:
-        if (tok.dep_ in SUBJECT_DEPS and tok.pos_ == "PROPN" and tok.i not in labelled
-                and tok.text[:1].isupper() and tok.is_alpha):
+        if tok.i in in_person or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        lone_surname = tok.lower_ in surnames and not (
+            tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"
+        )
+        subject = tok.dep_ in SUBJECT_DEPS and tok.is_alpha and not tok.ent_type_
+        if lone_surname or subject:
             start = tok.i
-            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
-                    and doc[start - 1].i not in labelled:
+            while (
+                start > 0
+                and doc[start - 1].pos_ == "PROPN"
+                and doc[start - 1].dep_ == "compound"
+                and start - 1 not in in_person
+                and not doc[start - 1].ent_type_
+            ):
                 start -= 1
             names.append(doc[start : tok.i + 1])
     return sorted(names, key=lambda span: span.start)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -54,7 +53,9 @@ def _remember(context: Context, rule: str, text: str, value: str, precision: str
     return context
 
 
-def _without_reference(rule: str, text: str, value: str, precision: str | None) -> tuple[str, str | None]:
+def _without_reference(
+    rule: str, text: str, value: str, precision: str | None
+) -> tuple[str, str | None]:
     """What is left of a value when there is no publication date to resolve it against."""
     if rule in ("year", "decade", "month_year") or (rule == "date" and find_year(text)):
         return value, precision
@@ -65,7 +66,7 @@ def _without_reference(rule: str, text: str, value: str, precision: str | None) 
 
 def _generic_today(text: str, end: int, matched: str) -> bool:
     """ "today's youth" means nowadays in general, which news annotation leaves out."""
-    return matched.lower() == "today" and text.startswith("'s", end) and not text[end + 2:end + 3] == "\n"
+    return matched.lower() == "today" and text.startswith("'s", end)
 
 
 def _candidate_spans(text: str) -> list[tuple[int, int, str]]:

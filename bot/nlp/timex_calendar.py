@@ -109,10 +109,14 @@ def duration_value(count: float | None, unit: str) -> str:
 def shift(d: date, count: int, unit: str) -> date:
     letter, _ = unit_code(unit)
     steps = {
-        "D": relativedelta(days=count), "W": relativedelta(weeks=count),
-        "WE": relativedelta(weeks=count), "M": relativedelta(months=count),
-        "Q": relativedelta(months=3 * count), "Y": relativedelta(years=count),
-        "E": relativedelta(years=10 * count), "C": relativedelta(years=100 * count),
+        "D": relativedelta(days=count),
+        "W": relativedelta(weeks=count),
+        "WE": relativedelta(weeks=count),
+        "M": relativedelta(months=count),
+        "Q": relativedelta(months=3 * count),
+        "Y": relativedelta(years=count),
+        "E": relativedelta(years=10 * count),
+        "C": relativedelta(years=100 * count),
     }
     return d + steps.get(letter, relativedelta())
 
@@ -152,13 +156,22 @@ def weekday_near(ref: date, weekday: int, tense: Tense, modifier: str = "") -> d
 def year_for(ref: date, month: int, day: int | None, tense: Tense) -> int:
     """Year of a month (and day) written without one: back for the past, ahead for the future,
     else the nearest such date to ref."""
-    candidates = {year: date(year, month, min(day or 15, 28)) for year in (ref.year - 1, ref.year, ref.year + 1)}
+    candidates = {
+        year: date(year, month, min(day or 15, 28))
+        for year in (ref.year - 1, ref.year, ref.year + 1)
+    }
     if day is None and month == ref.month:
         return ref.year
     if day is not None and abs((candidates[ref.year] - ref).days) <= 31:
         return ref.year  # a day within a month of publication is this year's, whatever the tense
+    if tense == "past" and day is None and 0 < month - ref.month <= 1:
+        return ref.year  # next month, even in a past-tense report, is mostly this year's
     if tense == "past":
-        return max(year for year, d in candidates.items() if d <= ref or (day is None and d.month == ref.month))
+        return max(
+            year
+            for year, d in candidates.items()
+            if d <= ref or (day is None and d.month == ref.month)
+        )
     if tense == "future":
         return min(year for year, d in candidates.items() if d >= ref)
     return min(candidates, key=lambda year: abs((candidates[year] - ref).days))

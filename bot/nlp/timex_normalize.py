@@ -8,12 +8,31 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.nlp.timex_calendar import (
-    Tense, day_value, duration_value, find_month, find_weekday, find_year, holiday_date,
-    month_value, parse_number, quarter_of, shift, value_at_unit, week_value, weekday_near,
+    Tense,
+    day_value,
+    duration_value,
+    find_month,
+    find_weekday,
+    find_year,
+    holiday_date,
+    month_value,
+    parse_number,
+    quarter_of,
+    shift,
+    value_at_unit,
+    week_value,
+    weekday_near,
     year_for,
 )
 from bot.nlp.timex_lexicon import (
-    DECADE_WORDS, HOLIDAYS, ORDINALS, PARTS_OF_DAY, SEASONS, SET_WORDS, VAGUE_COUNTS, VAGUE_REFS,
+    DECADE_WORDS,
+    HOLIDAYS,
+    ORDINALS,
+    PARTS_OF_DAY,
+    SEASONS,
+    SET_WORDS,
+    VAGUE_COUNTS,
+    VAGUE_REFS,
     WEEKDAYS,
 )
 
@@ -34,13 +53,28 @@ Normalised = tuple[str, str, str | None]
 
 _UNIT_RE = re.compile(
     r"(second|minute|hour|day|night|weekend|week|month|quarter|year|decade|centur(?:y|ie)"
-    r"|millenni(?:um|a))s?\b", re.IGNORECASE)
-_CLOCK_RE = re.compile(r"(\d{1,2})(?::(\d\d))?\s*(a\.?m|p\.?m|o'clock|in the (\w+))?", re.IGNORECASE)
+    r"|millenni(?:um|a))s?\b",
+    re.IGNORECASE,
+)
+_CLOCK_RE = re.compile(
+    r"(\d{1,2})(?::(\d\d))?\s*(a\.?m|p\.?m|o'clock|in the (\w+))?", re.IGNORECASE
+)
 _DAY_RE = re.compile(r"(?<![\d:])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])")
-_PART_RE = re.compile(r"(mid[- ]?afternoon|morning|afternoon|evening|night|overnight|midday)",
-                      re.IGNORECASE)
-_SPELLED_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_PART_RE = re.compile(
+    r"(mid[- ]?afternoon|morning|afternoon|evening|night|overnight|midday)", re.IGNORECASE
+)
+_SPELLED_TENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
 _BACKWARD = ("last", "previous", "preceding", "prior", "latest", "most recent", "past")
 _FORWARD = ("next", "following", "coming")
 
@@ -53,7 +87,9 @@ def _part_suffix(text: str) -> str:
 def _spelled_year(text: str) -> int | None:
     words = re.findall(r"[a-z]+", text.lower())
     if "thousand" in words:
-        rest = parse_number(" ".join(w for w in words if w not in ("the", "year", "two", "thousand")))
+        rest = parse_number(
+            " ".join(w for w in words if w not in ("the", "year", "two", "thousand"))
+        )
         return 2000 + int(rest or 0)
     if not words or words[0] not in ("nineteen", "eighteen"):
         return None
@@ -112,14 +148,14 @@ def _date(text: str, ctx: Context) -> Normalised | None:
             month, day_number, year = map(int, numeric.groups())
             year += 1900 if year < 100 and year > 30 else 2000 if year < 100 else 0
             return "DATE", day_value(date(year, month, day_number)), "day"
-        month = find_month(text)
+        named_month = find_month(text)
         without_year = re.sub(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", " ", text)
         day_match = _DAY_RE.search(without_year)
-        if month is None or day_match is None:
+        if named_month is None or day_match is None:
             return None
         day_number = int(day_match.group(1))
-        year = find_year(text) or year_for(ctx.ref, month, day_number, ctx.tense)
-        return "DATE", day_value(date(year, month, day_number)), "day"
+        written = find_year(text) or year_for(ctx.ref, named_month, day_number, ctx.tense)
+        return "DATE", day_value(date(written, named_month, day_number)), "day"
     except ValueError:
         return None
 
@@ -258,7 +294,9 @@ def _deictic(text: str, ctx: Context) -> Normalised | None:
     unit = lower.split()[-1]
     determiner = re.search(
         r"\b(this|last|next|that|same|following|previous|preceding|prior|current|latest|most recent"
-        r"|past|coming|year-earlier|year-ago|first|final)\b", lower)
+        r"|past|coming|year-earlier|year-ago|first|final)\b",
+        lower,
+    )
     word = determiner.group(1) if determiner else "the"
     if unit in SEASONS:
         return _season_relative(word, SEASONS[unit], ctx)
@@ -277,8 +315,16 @@ def _deictic(text: str, ctx: Context) -> Normalised | None:
     if unit == "quarter" and word in ("the", "latest", "most recent", "that", "same"):
         return _period("latest", ctx)  # the quarter being reported on
     step = -1 if word in _BACKWARD else 1 if word in _FORWARD else 0
-    base = ctx.anchor if word in ("that", "same", "following", "previous", "preceding") and ctx.anchor else ctx.ref
-    if unit == "year" and word in ("that", "same", "following", "previous", "preceding") and ctx.year:
+    base = (
+        ctx.anchor
+        if word in ("that", "same", "following", "previous", "preceding") and ctx.anchor
+        else ctx.ref
+    )
+    if (
+        unit == "year"
+        and word in ("that", "same", "following", "previous", "preceding")
+        and ctx.year
+    ):
         base = date(ctx.year, 6, 30)
     if word in ("first", "final"):
         return None
@@ -309,8 +355,9 @@ def _day_relative(word: str, unit: str, ctx: Context) -> Normalised | None:
 
 
 def _weekend(word: str, ctx: Context) -> Normalised:
-    saturday = weekday_near(ctx.ref, 5, ctx.tense, "next" if word in _FORWARD else
-                            "last" if word in _BACKWARD else "")
+    saturday = weekday_near(
+        ctx.ref, 5, ctx.tense, "next" if word in _FORWARD else "last" if word in _BACKWARD else ""
+    )
     if word == "this" and ctx.ref.weekday() < 5:
         saturday = weekday_near(ctx.ref, 5, "future")
     return "DATE", week_value(saturday) + "-WE", "week"
@@ -341,7 +388,9 @@ def _holiday(text: str, ctx: Context) -> Normalised | None:
     name = next((n for n in sorted(HOLIDAYS, key=len, reverse=True) if n in lower), None)
     if name is None:
         return None
-    tense = "past" if lower.startswith("last") else "future" if lower.startswith("next") else ctx.tense
+    tense = (
+        "past" if lower.startswith("last") else "future" if lower.startswith("next") else ctx.tense
+    )
     this_year = holiday_date(HOLIDAYS[name], ctx.ref.year)
     year = year_for(ctx.ref, this_year.month, this_year.day, tense)
     return "DATE", day_value(holiday_date(HOLIDAYS[name], year)), "day"
@@ -361,8 +410,14 @@ def _duration(text: str, ctx: Context) -> Normalised | None:
         head = head[: ranged.end(1)]  # "two to three weeks" counts as its lower bound
     count = None if vague else parse_number(head)
     if not vague and count is None:
-        count = 1
-    if count == 1 and unit.group(1).lower() in ("second", "quarter") and head.strip() in ("a", "an"):
+        count = (
+            None if unit.group(0).lower().endswith("s") and not head.strip() else 1
+        )  # "for years"
+    if (
+        count == 1
+        and unit.group(1).lower() in ("second", "quarter")
+        and head.strip() in ("a", "an")
+    ):
         return None  # "a second round", "a quarter of the staff" are not durations
     return "DURATION", duration_value(count, unit.group(1)), None
 
@@ -391,11 +446,23 @@ def _vague(text: str, ctx: Context) -> Normalised | None:
 
 
 HANDLERS: dict[str, Callable[[str, Context], Normalised | None]] = {
-    "clock": _clock, "date": _date, "month_year": _month_year, "month": _month,
-    "quarter": _quarter, "decade": _decade, "year": _year, "weekday": _weekday,
-    "relday": _relday, "ago": _ago, "deictic": _deictic, "season": _season,
-    "holiday": _holiday, "duration": _duration, "set_word": _set_word,
-    "set_phrase": _set_phrase, "vague": _vague,
+    "clock": _clock,
+    "date": _date,
+    "month_year": _month_year,
+    "month": _month,
+    "quarter": _quarter,
+    "decade": _decade,
+    "year": _year,
+    "weekday": _weekday,
+    "relday": _relday,
+    "ago": _ago,
+    "deictic": _deictic,
+    "season": _season,
+    "holiday": _holiday,
+    "duration": _duration,
+    "set_word": _set_word,
+    "set_phrase": _set_phrase,
+    "vague": _vague,
 }
 
 

@@ -35,18 +35,24 @@ SMALL = (
 )
 TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 NUM = (
-    rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?"
+    rf"|(?:{TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     rf"|{SMALL}|a\s+hundred|hundreds|a\s+dozen|dozens|a\s+couple\s+of|a\s+couple|half\s+an?|an?)"
     r"(?:\s+and\s+a\s+half)?"
 )
 COUNT = rf"(?:{NUM}|{_alt(VAGUE_COUNTS)})"
-UNIT = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|centur(?:y|ie)|millenni(?:um|a))"
+UNIT = (
+    r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|centur(?:y|ie)"
+    r"|millenni(?:um|a))"
+)
 PREMOD = (
     r"(?:about|nearly|almost|some|more\s+than|less\s+than|fewer\s+than|at\s+least|at\s+most|over"
     r"|roughly|approximately|around|up\s+to|only|just|another|an\s+additional|no\s+more\s+than"
     r"|no\s+less\s+than|upwards\s+of|barely|exactly|the\s+better\s+part\s+of)"
 )
-EDGE = r"(?:early|late|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|the\s+start\s+of)"
+EDGE = (
+    r"(?:early|late|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|the\s+start\s+of)"
+)
 PART = r"(?:morning|afternoon|evening|night)"
 CLOCK = (
     r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.?|p\.m\.?|am\b|pm\b|o'clock)|\d{1,2}:\d\d(?=\s*(?:EST|EDT|GMT))"
@@ -54,7 +60,8 @@ CLOCK = (
 )
 ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET)|\s+local\s+time)?"
 SPELLED_YEAR = (
-    rf"(?:nineteen|eighteen)[- ](?:hundred[- ](?:and[- ])?)?(?:(?:{TENS})(?:[- ](?:one|two|three|four"
+    rf"(?:nineteen|eighteen)[- ](?:hundred[- ](?:and[- ])?)?"
+    rf"(?:(?:{TENS})(?:[- ](?:one|two|three|four"
     r"|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
     r"|eighteen|nineteen)"
 )
@@ -101,13 +108,14 @@ RULES: tuple[Rule, ...] = (
         "month_year",
         rf"(?:{EDGE}\s*)?{MONTH}(?:\s+of)?,?\s+(?:{YEAR}|{SPELLED_YEAR}|(?:this|last|next)\s+year)",
     ),
-    _rule("month", rf"(?:(?:{EDGE}|last|next|this|that)\s*)?{MONTH_ALONE}"),
+    _rule("month", rf"(?:(?:{EDGE}|last|next|this|that)\s*)?{MONTH_ALONE}(?!\s*\d)"),
     _rule(
         "quarter",
-        rf"(?:(?:the|its|this\s+year's|next\s+year's|last\s+year's)\s+)?(?:(?:{YEAR}|fiscal|calendar"
+        r"(?:(?:the|its|this\s+year's|next\s+year's|last\s+year's)\s+)?"
+        rf"(?:(?:{YEAR}|fiscal|calendar"
         rf"|year-earlier|year-ago)\s+)*(?:first|second|third|fourth|1st|2nd|3rd|4th)[- ]"
-        rf"(?:fiscal[- ])?(?:quarter|half)(?:\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year"
-        rf"|next\s+year))?",
+        rf"(?:fiscal[- ])?(?:quarter|half)"
+        rf"(?:\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year))?",
         rf"the\s+{YEAR}\s+(?:fiscal\s+)?(?:quarter|period)",
     ),
     _rule(
@@ -168,8 +176,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "set_phrase",
         rf"(?:every|each|per)\s+(?:other\s+)?(?:{UNIT}|{WEEKDAY}|{MONTH}|{PART})",
-        rf"(?:(?<=\d\s)|(?<=million\s)|(?<=billion\s)|(?<=percent\s)|(?<=dollars\s)|(?<=cents\s))"
-        rf"a\s+(?:year|month|week|day)",
+        r"(?:(?<=\d\s)|(?<=million\s)|(?<=billion\s)|(?<=percent\s)|(?<=dollars\s)|(?<=cents\s))"
+        r"a\s+(?:year|month|week|day)",
         rf"(?:once|twice|{SMALL}\s+times)\s+a\s+(?:year|month|week|day)",
         rf"{WEEKDAY}s(?:\s+{PART}s?)?",
     ),
