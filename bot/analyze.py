@@ -79,8 +79,8 @@ def print_analysis(result: dict[str, Any]) -> None:
     console = Console()
     text = result["text"]
     console.print(Text(result["title"] or "(untitled)", style="bold"))
-    console.print(Text(f"{result['source'] or 'unknown source'}, {result['published'] or 'no date'}",
-                       style="dim"))
+    where = result["source"] or "unknown source"
+    console.print(Text(f"{where}, {result['published'] or 'no date'}", style="dim"))
     console.print(Text("People and organisations", style="bold"))
     for p in result["people"]:
         console.print(Text(f"  {p['name']} ({p['kind']}) — {p['role'] or 'no role'}; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,18 +24,14 @@ def _setup_history() -> None:
         import readline
     except ImportError:
         return
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(_HISTORY)
-    except OSError:
-        pass
     readline.set_history_length(1000)
     import atexit
 
     def save() -> None:
-        try:
+        with contextlib.suppress(OSError):
             readline.write_history_file(_HISTORY)
-        except OSError:
-            pass
 
     atexit.register(save)
 

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 # Each pattern matches a whole line (after stripping) that carries no reported fact.
 _LINE_PATTERNS = [
     r"advertisement|advertising|sponsored( content)?|promoted",
-    r"(read|see|watch|listen)( more| also| next)?\s*:?.*",
-    r"related( articles?| stories| coverage)?\s*:?.*",
+    r"(read|see|watch|listen)\s+(more|also|next)\b.*",
+    r"(read|see|watch|listen|related( articles?| stories| coverage| content)?)\s*:.*",
+    r"related( articles?| stories| coverage| content)?",
     r"(share|tweet|email|print)( this( article| story)?)?( on \w+)?",
     r"(sign up|subscribe)\b.*",
     # A byline: "By Jane Doe", "By Jane Doe and John Roe, Reuters"; never "By Friday, ..."

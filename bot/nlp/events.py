@@ -1,7 +1,8 @@
-"""Dated events: for each time expression, the clause it governs and the people in it."""
+"""Dated events: for each time expression, the clause (or event noun) it governs and its people."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -10,49 +11,65 @@ from bot.models import EventMention, PersonMention, TimeMention
 
 _DATED_PRECISIONS = {"day", "month", "year", "week", "time", "quarter"}
 _MAX_WORDS = 28
-# Clause-level dependents that belong to what happened, not to the frame around it.
-_DROP_DEPS = {"punct", "cc", "mark", "advcl", "parataxis", "prep_time"}
+# Dependents after the verb that start another clause: another event, not this one.
+_OTHER_CLAUSES = {"advcl", "parataxis", "ccomp", "conj", "relcl", "acl"}
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
+_REPEATED_PUNCT = re.compile(r"([,;:])\s*([,.;:])")
 
 
-def _governing_verb(tokens: Span) -> Token | None:
-    """The verb the time expression attaches to (walking up from the expression's root)."""
+def _anchor(tokens: Span) -> Token | None:
+    """What the time expression dates: the verb it attaches to, or an event noun on the way.
+
+    "met on Thursday" dates the meeting (verb); "the summit in Singapore in June 2018" dates
+    the summit (a noun reached through prepositions before any verb).
+    """
     token: Token = tokens.root
+    inside = range(tokens.start, tokens.end)
+    # "since 2011, when X met Y": the clause hanging on the date is what happened then.
+    for child in token.children:
+        if child.dep_ == "relcl" and child.pos_ in ("VERB", "AUX") \
+                and any(t.lower_ in ("when", "where") for t in child.children):
+            return child
     for _ in range(8):
-        if token.pos_ in ("VERB", "AUX") and token.i not in range(tokens.start, tokens.end):
-            return token
+        if token.i not in inside:
+            if token.pos_ in ("VERB", "AUX"):
+                return token
+            if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("pobj", "dobj", "nsubj",
+                                                                   "nsubjpass", "attr", "appos"):
+                return token
         if token.head.i == token.i:
             break
         token = token.head
     return token if token.pos_ in ("VERB", "AUX") else None
 
 
-def _clause_text(doc: Doc, verb: Token, exclude: Span) -> str:
-    """The verb's clause, minus trailing subordinate clauses and a leading time phrase."""
-    keep: list[Token] = []
-    skip: set[int] = set()
-    for child in verb.children:
-        inside = exclude.start <= child.i < exclude.end or any(
-            exclude.start <= t.i < exclude.end for t in child.subtree)
-        if child.dep_ in ("advcl", "parataxis", "ccomp", "conj", "relcl") and child.i > verb.i \
-                and not inside:
+def _phrase_text(anchor: Token, exclude: Span,
+                 skip_spans: Sequence[tuple[int, int]] = ()) -> str:
+    """The anchor's phrase without later clauses, quotes or a leading "On Thursday, "."""
+    skip: set[int] = {t.i for t in anchor.subtree
+                      if any(s <= t.idx < e for s, e in skip_spans)}
+    for child in anchor.children:
+        inside = any(exclude.start <= t.i < exclude.end for t in child.subtree)
+        if child.dep_ in _OTHER_CLAUSES and child.i > anchor.i and not inside:
             skip.update(t.i for t in child.subtree)
-        # A leading time phrase ("On Thursday, ...") frames the event; the date is shown anyway.
-        if inside and child.i < verb.i and child.dep_ in ("prep", "npadvmod") \
-                and max(t.i for t in child.subtree) < verb.i:
+        if inside and child.i < anchor.i and child.dep_ in ("prep", "npadvmod") \
+                and max(t.i for t in child.subtree) < anchor.i:
             skip.update(t.i for t in child.subtree)
-    sent = verb.sent
-    for token in verb.subtree:
-        if token.i in skip or token.i < sent.start or token.i >= sent.end:
-            continue
-        keep.append(token)
-    while keep and (keep[0].is_punct or keep[0].dep_ in ("cc", "mark", "prep")):
+    sent = anchor.sent
+    keep = [t for t in anchor.subtree
+            if t.i not in skip and sent.start <= t.i < sent.end]
+    cut = len(keep) > _MAX_WORDS
+    keep = keep[:_MAX_WORDS]
+    while keep and (keep[0].is_punct or keep[0].dep_ in ("cc", "mark", "advmod")
+                    and keep[0].lower_ in ("when", "where")):
         keep.pop(0)
     while keep and (keep[-1].is_punct or keep[-1].dep_ in ("cc", "mark", "prep")):
         keep.pop()
-    words = "".join(t.text_with_ws for t in keep[:_MAX_WORDS]).strip()
-    if len(keep) > _MAX_WORDS:
-        words = words.rstrip(",;:") + "…"
-    return words
+    text = "".join(t.text_with_ws for t in keep).strip()
+    text = _REPEATED_PUNCT.sub(r"\2", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
+    if cut:
+        text += "…"
+    return text[:1].upper() + text[1:]
 
 
 def find_events(
@@ -61,7 +78,11 @@ def find_events(
     people: Sequence[PersonMention],
     skip_spans: Sequence[tuple[int, int]] = (),
 ) -> list[EventMention]:
-    """One event per dated time expression that governs a clause with a verb."""
+    """One event per dated time expression that governs a clause or an event noun.
+
+    skip_spans (boilerplate, direct quotes) hold no events: a date inside a quote is
+    relative to when the speaker spoke, which the article does not always say.
+    """
     events: list[EventMention] = []
     for time in times:
         if time.type not in ("DATE", "TIME") or (time.precision or "") not in _DATED_PRECISIONS:
@@ -71,19 +92,18 @@ def find_events(
         span = doc.char_span(time.start, time.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        verb = _governing_verb(span)
-        if verb is None:
+        anchor = _anchor(span)
+        if anchor is None:
             continue
-        text = _clause_text(doc, verb, span)
+        text = _phrase_text(anchor, span, skip_spans)
         if len(text.split()) < 3:
             continue
-        clause_start = min(t.idx for t in verb.subtree)
-        clause_end = max(t.idx + len(t) for t in verb.subtree)
+        subtree = list(anchor.subtree)
+        start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
         names = tuple(
             p.name for p in people
-            if p.kind == "person" and any(clause_start <= s and e <= clause_end
-                                          for s, e in p.mentions)
+            if p.kind == "person" and any(start <= s and e <= end for s, e in p.mentions)
         )
         events.append(EventMention(time=time, text=text, people=names,
-                                   sentence_start=verb.sent.start_char))
+                                   sentence_start=anchor.sent.start_char))
     return events

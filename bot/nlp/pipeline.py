@@ -83,7 +83,7 @@ def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:
     people = [p for p in find_people(doc)]
     times = [t for t in find_times(doc, published) if not overlaps(skip, t.start, t.end)]
     quotes = [q for q in find_quotes(doc) if not overlaps(skip, q.start, q.end)]
-    events = find_events(doc, times, people, skip)
+    events = find_events(doc, times, people, skip + [(q.start, q.end) for q in quotes])
     return Analysis(
         people=tuple(people),
         times=tuple(times),

@@ -1,4 +1,4 @@
-"""Extractive multi-document summaries: central, widely reported sentences, without repeats (MMR)."""
+"""Extractive multi-document summaries: central, widely reported sentences, no repeats (MMR)."""
 
 from __future__ import annotations
 

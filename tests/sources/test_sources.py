@@ -61,8 +61,8 @@ async def site() -> AsyncIterator[Site]:
         if n not in state.readable_pages:
             return web.Response(status=404, text="gone")
         html = (f"<html><head><title>Water story {n}</title></head><body><article>"
-                f"<h1>Water story {n}</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH.replace('Tuesday', 'Monday')}"
-                f"</p></article></body></html>")
+                f"<h1>Water story {n}</h1><p>{PARAGRAPH}</p>"
+                f"<p>{PARAGRAPH.replace('Tuesday', 'Monday')}</p></article></body></html>")
         return web.Response(text=html, content_type="text/html")
 
     async def broken(request: web.Request) -> web.Response:
@@ -133,7 +133,8 @@ async def test_feed_entries_are_kept_from_the_feed_and_replaced_by_full_text_whe
         tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
     await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
-    rows = {r["title"]: r for r in bot.store._rows("select title, text, summary_only from articles")}
+    rows = {r["title"]: r
+            for r in bot.store._rows("select title, text, summary_only from articles")}
     assert rows["Water story 2"]["summary_only"] == 1, "page 2 is a 404: the summary stays"
     assert "Short summary number 2" in rows["Water story 2"]["text"]
     assert rows["Water story 1"]["summary_only"] == 0

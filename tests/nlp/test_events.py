@@ -1,0 +1,51 @@
+"""Dated events: the clause or event noun a time expression governs, and its people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.nlp.pipeline import analyze_doc, load_model
+
+PUBLISHED = datetime(2023, 6, 10, tzinfo=UTC)  # a Saturday
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_model("en_core_web_sm")
+
+
+def events(nlp, text: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    analysis = analyze_doc(nlp(text), PUBLISHED)
+    return {e.time.value: e.text for e in analysis.events}
+
+
+def test_an_event_is_the_clause_its_date_governs_without_the_leading_date(nlp):
+    found = events(nlp, "On Friday, Governor Ana Ruiz signed the water bill into law.")
+    assert found["2023-06-09"] == "Governor Ana Ruiz signed the water bill into law"
+
+
+def test_a_date_hanging_on_an_event_noun_dates_that_noun(nlp):
+    found = events(nlp, "The strike has lasted since the failed talks in Geneva in March 2021 "
+                        "ended without a deal.")
+    assert "talks in Geneva" in found["2021-03"]
+
+
+def test_a_when_clause_on_a_year_is_what_happened_that_year(nlp):
+    found = events(nlp, "It was the first visit since 2015, when the old treaty was signed "
+                        "by both leaders.")
+    assert found["2015"].startswith("The old treaty was signed")
+
+
+def test_dates_inside_direct_quotes_make_no_events(nlp):
+    found = events(nlp, '"We met yesterday and agreed on nothing," the minister said on Friday.')
+    assert "2023-06-09" not in found or "agreed" not in found["2023-06-09"]
+    assert all("agreed on nothing" not in text for text in found.values())
+
+
+def test_the_people_of_an_event_are_those_named_in_its_clause(nlp):
+    analysis = analyze_doc(nlp("Mayor Tom Bell met union leader Ana Ruiz on Thursday. "
+                               "Critics said little."), PUBLISHED)
+    (event,) = [e for e in analysis.events if e.time.value == "2023-06-08"]
+    assert set(event.people) == {"Tom Bell", "Ana Ruiz"}
