@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.app import Newsdesk
 from bot.config import FetchSettings, Settings, StorageSettings
+from bot.ingest.polite import HostLimiter
 from bot.models import Request
 
 PARAGRAPH = (
@@ -95,7 +96,11 @@ async def site() -> AsyncIterator[Site]:
 def _bot(tmp_path, **fetch) -> Newsdesk:
     settings = Settings(storage=StorageSettings(path=str(tmp_path / "news.db")),
                         fetch=FetchSettings(timeout_s=5, **fetch))
-    return Newsdesk(settings)
+    bot = Newsdesk(settings)
+    # One test site serves every feed and page: a short pause keeps the politeness code
+    # on the path without making each test wait a second per request.
+    bot.sources.limiter = HostLimiter(min_delay_s=0.01)
+    return bot
 
 
 def _admin(command: str, args: str = "") -> Request:
