@@ -23,6 +23,9 @@ from bot.config import DiscordSettings
 from bot.errors import ConfigError, UserError
 from bot.models import Reply, Request
 
+# Answers ready within this long go in the interaction callback itself; slower ones are
+# deferred first (Discord drops an interaction not answered within 3 seconds).
+ANSWER_DIRECTLY_S = 1.5
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Request], Awaitable[Reply]]
@@ -164,8 +167,6 @@ class DiscordAdapter:
                 embed=render(_refusal(spec)), ephemeral=True, allowed_mentions=NO_PINGS
             )
             return
-        # Defer first: the core may take longer than Discord's 3-second window.
-        await interaction.response.defer(thinking=True)
         request = Request(
             command=spec.name,
             args=" ".join(v.strip() for v in values if v and v.strip()),
@@ -174,13 +175,25 @@ class DiscordAdapter:
             user=str(interaction.user.id),
             is_admin=is_admin,
         )
+        answer = asyncio.ensure_future(self._answer(spec, request))
         try:
-            reply = await self._handle(request)
+            # Most answers take milliseconds: they go straight into the interaction callback.
+            # One that may outlast Discord's 3-second window is deferred, then followed up.
+            reply = await asyncio.wait_for(asyncio.shield(answer), ANSWER_DIRECTLY_S)
+        except TimeoutError:
+            await interaction.response.defer(thinking=True)
+            reply = await answer
+            await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS)
+            return
+        await interaction.response.send_message(embed=render(reply), allowed_mentions=NO_PINGS)
+
+    async def _answer(self, spec: CommandSpec, request: Request) -> Reply:
+        try:
+            return await self._handle(request)
         except Exception:
             ref = secrets.token_hex(3)
             log.exception("discord: command /%s failed ref=%s", spec.name, ref)
-            reply = Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
-        await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS)
+            return Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
 
     async def _on_tree_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

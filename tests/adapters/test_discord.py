@@ -119,6 +119,9 @@ async def test_who_is_answered_with_an_embed_naming_kim_and_putin(
 
     text = embed_text(embeds[0])
     assert "Kim Jong-un" in text and "Vladimir Putin" in text
+    # A quick answer goes in the interaction callback itself (CHANNEL_MESSAGE_WITH_SOURCE).
+    assert interaction.responses[0]["type"] == 4
+    assert "Vladimir Putin" in embed_text(interaction.responses[0]["data"]["embeds"][0])
     assert embeds[0]["fields"][0]["name"] == "Sources"  # each answer says where it came from
     assert (seen[0].command, seen[0].platform) == ("who", "discord")
     assert seen[0].channel == standin.channel_id and seen[0].is_admin is False
