@@ -24,6 +24,17 @@ class Scope:
     article_ids: list[int] | None
 
 
+def _topic_words(topic: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2]
+
+
+def about_topic(text: str, topic: str) -> bool:
+    """Whether a line itself mentions the topic (a word of it, as a word prefix)."""
+    words = _topic_words(topic)
+    lowered = text.lower()
+    return bool(words) and any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
+
+
 def scope_for(store: SqliteStore, topic: str) -> Scope:
     topic = topic.strip()
     if not topic:
@@ -197,6 +208,12 @@ def when(store: SqliteStore, topic: str) -> Reply:
     article_ids = scope.article_ids if scope.article_ids is not None \
         else store.recent_articles(200)
     groups = _event_groups(store.events_in(article_ids))
+    if scope.topic:
+        # A matching article has other events too: show those that are about the topic
+        # themselves, when there are any.
+        focused = [g for g in groups
+                   if about_topic(g["text"] + " " + " ".join(g["people"]), scope.topic)]
+        groups = focused or groups
     if not groups:
         return _empty(store, "dated events", scope)
     if len(groups) > MAX_ITEMS:
@@ -230,7 +247,8 @@ def _quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = row["quote_key"] or row["text"]
         group = groups.get(key)
         if group is None:
-            groups[key] = {"text": row["text"].strip("\"“”‘’' "),
+            # The trailing comma before a cue ("...," he said) belongs to the sentence around it.
+            groups[key] = {"text": row["text"].strip("\"“”‘’' ").rstrip(",;:"),
                            "speaker": row["person_name"] or row["speaker"],
                            "article_ids": [row["article_id"]]}
         elif row["article_id"] not in group["article_ids"]:
@@ -285,6 +303,10 @@ def summary(store: SqliteStore, topic: str) -> Reply:
     candidates = [Candidate(r["article_id"], r["position"], r["text"],
                             refs[r["article_id"]].published or "")
                   for r in store.sentences_in(article_ids) if r["article_id"] in refs]
+    if scope.topic:
+        focused = [c for c in candidates if about_topic(c.text, scope.topic)]
+        if len(focused) >= 3:
+            candidates = focused
     picked = summarize(candidates)
     if not picked:
         return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else

@@ -196,13 +196,23 @@ class SqliteStore:
             "insert into quotes (article_id, start, end, text, speaker, person_id, cue, quote_key) "
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [(article_id, q.start, q.end, q.text, q.speaker,
-              person_ids.get(q.speaker or ""), q.cue, quote_key(q.text))
+              person_ids.get(q.speaker or "") or self._known_person(conn, q.speaker, key),
+              q.cue, quote_key(q.text))
              for q in analysis.quotes],
         )
         conn.executemany(
             "insert into sentences (article_id, position, text) values (?, ?, ?)",
             [(article_id, i, text[s:e].strip()) for i, (s, e) in enumerate(analysis.sentences)],
         )
+
+    def _known_person(self, conn: sqlite3.Connection, name: str | None, key: KeyFn) -> int | None:
+        """A speaker the article's people pass missed, when exactly one stored person has that
+        name (a quote must never be pinned on one of two namesakes)."""
+        if not name or not name[:1].isupper():
+            return None
+        ids = conn.execute("select distinct person_id from person_aliases where key = ? limit 2",
+                           (key(name),)).fetchall()
+        return int(ids[0][0]) if len(ids) == 1 else None
 
     def _resolve_person(
         self, conn: sqlite3.Connection, person: PersonMention, key: KeyFn, match: PersonMatcher
@@ -373,8 +383,11 @@ class SqliteStore:
             clauses.append(f"q.article_id in ({','.join('?' * len(article_ids))})")
             params += list(article_ids)
         if person_ids:
-            clauses.append(f"q.person_id in ({','.join('?' * len(person_ids))})")
-            params += list(person_ids)
+            # Their quotes, and other outlets' copies of them (same words, speaker unresolved).
+            marks = ",".join("?" * len(person_ids))
+            clauses.append(f"(q.person_id in ({marks}) or q.quote_key in (select quote_key "
+                           f"from quotes where person_id in ({marks})))")
+            params += list(person_ids) * 2
         if words:
             clauses.append("q.text like ? escape '\\'")
             escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

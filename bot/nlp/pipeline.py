@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import cache
@@ -44,7 +45,7 @@ def load_model(name: str) -> Language:
 def _sentence_spans(doc: Doc, skip: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Body sentences that could stand in a summary; a line break always ends a sentence."""
     spans = []
-    text = doc.text
+    text = doc.text  # once: spaCy rebuilds it on every access
     for sent in doc.sents:
         start = sent.start_char
         for piece in text[sent.start_char:sent.end_char].split("\n"):
@@ -57,10 +58,33 @@ def _sentence_spans(doc: Doc, skip: list[tuple[int, int]]) -> tuple[tuple[int, i
     return tuple(spans)
 
 
+_NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}$")
+
+
+def _speaker_entry(quote: QuoteMention, text: str) -> PersonMention | None:
+    """A person for a named speaker the people pass missed: whoever is quoted is someone.
+
+    Only full names written as names ("Ana Ruiz"); descriptions ("a senior official") and
+    single words stay unlinked. Mentions: every occurrence of the name and of its surname.
+    """
+    if not quote.speaker or quote.speaker_span is None or not _NAME.match(quote.speaker):
+        return None
+    spans = {m.span() for m in re.finditer(rf"\b{re.escape(quote.speaker)}\b", text)}
+    surname = quote.speaker.split()[-1]
+    spans |= {m.span() for m in re.finditer(rf"\b{re.escape(surname)}\b", text)
+              if not any(s <= m.start() < e for s, e in spans)}
+    spans.add(quote.speaker_span)
+    return PersonMention(name=quote.speaker, kind="person", aliases=(surname,),
+                         mentions=tuple(sorted(spans)))
+
+
 def _canonical_speakers(
-    quotes: list[QuoteMention], people: list[PersonMention]
+    quotes: list[QuoteMention], people: list[PersonMention], text: str
 ) -> tuple[QuoteMention, ...]:
-    """Name each quote's speaker by the article's canonical entry for that person."""
+    """Name each quote's speaker by the article's canonical entry for that person.
+
+    A named speaker with no entry gets one (appended to `people`), so /who and /quote agree.
+    """
     result = []
     for quote in quotes:
         person = None
@@ -70,6 +94,10 @@ def _canonical_speakers(
             wanted = quote.speaker.lower()
             person = next((p for p in people if p.name.lower() == wanted
                            or wanted in (a.lower() for a in p.aliases)), None)
+        if person is None:
+            person = _speaker_entry(quote, text)
+            if person is not None:
+                people.append(person)
         if person is not None:
             quote = QuoteMention(quote.start, quote.end, quote.text, person.name, quote.cue,
                                  quote.speaker_span)
@@ -79,15 +107,17 @@ def _canonical_speakers(
 
 def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:
     """Everything the extractors find in one parsed article."""
-    skip = list(boilerplate_spans(doc.text))
-    people = [p for p in find_people(doc)]
+    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    skip = list(boilerplate_spans(text))
+    people = list(find_people(doc))
     times = [t for t in find_times(doc, published) if not overlaps(skip, t.start, t.end)]
-    quotes = [q for q in find_quotes(doc) if not overlaps(skip, q.start, q.end)]
+    found = [q for q in find_quotes(doc) if not overlaps(skip, q.start, q.end)]
+    quotes = _canonical_speakers(found, people, text)
     events = find_events(doc, times, people, skip + [(q.start, q.end) for q in quotes])
     return Analysis(
         people=tuple(people),
         times=tuple(times),
-        quotes=_canonical_speakers(quotes, people),
+        quotes=quotes,
         events=tuple(events),
         sentences=_sentence_spans(doc, skip),
     )
