@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import UserError
-from bot.models import Citation, PersonMention, Reply, ReplyItem, iso_date
+from bot.models import Citation, PersonMention, Reply, ReplyItem, StoredPerson, iso_date
 from bot.nlp.names import name_key, same_entity
 from bot.outbox import Outbox, iso, reply_from_json, reply_to_json, stable_nonce
-from storage.sqlite_store import SqliteStore, StoredPerson
+from bot.ports import Store
 
 MAX_WORDS_CHARS = 100
 _BATCH = 500
@@ -46,7 +46,7 @@ def _looks_like_name(words: str) -> bool:
     return bool(tokens) and all(t[:1].isupper() for t in tokens)
 
 
-def resolve_person(store: SqliteStore, words: str) -> StoredPerson | None:
+def resolve_person(store: Store, words: str) -> StoredPerson | None:
     """The stored person (or organisation) a watch names, if any."""
     if not _looks_like_name(words):
         return None
@@ -69,7 +69,7 @@ def check_words(words: str) -> str:
 # ------------------------------------------------------------------- matching
 
 
-def _matches(store: SqliteStore, outbox: Outbox, alert: dict[str, Any],
+def _matches(store: Store, outbox: Outbox, alert: dict[str, Any],
              article: dict[str, Any], people: list[StoredPerson]) -> bool:
     if alert["person_id"]:
         return any(p.id == alert["person_id"] for p in people)
@@ -82,7 +82,7 @@ def _matches(store: SqliteStore, outbox: Outbox, alert: dict[str, Any],
     return outbox.store.article_has_phrase(article["id"], _phrase_query(alert["words"]))
 
 
-def queue_alerts(store: SqliteStore, outbox: Outbox) -> int:
+def queue_alerts(store: Store, outbox: Outbox) -> int:
     """Match every article stored since each alert's watermark; return posts and edits queued.
 
     Safe to call any time and from any process: what was decided is in the store.
@@ -106,7 +106,7 @@ def queue_alerts(store: SqliteStore, outbox: Outbox) -> int:
     return queued
 
 
-def _process(store: SqliteStore, outbox: Outbox, article: dict[str, Any]) -> int:
+def _process(store: Store, outbox: Outbox, article: dict[str, Any]) -> int:
     channels = outbox.store
     queued = 0
     with channels.transaction():
@@ -124,7 +124,7 @@ def _process(store: SqliteStore, outbox: Outbox, article: dict[str, Any]) -> int
     return queued
 
 
-def _hit(store: SqliteStore, outbox: Outbox, alert: dict[str, Any], article: dict[str, Any],
+def _hit(store: Store, outbox: Outbox, alert: dict[str, Any], article: dict[str, Any],
          people: list[StoredPerson]) -> int:
     """Post once per story and channel; a second watch in the channel shares that post."""
     channels = outbox.store
@@ -175,7 +175,7 @@ def _update_outlets(outbox: Outbox, story_id: int) -> int:
 # ------------------------------------------------------------------ rendering
 
 
-def alert_reply(store: SqliteStore, alert: dict[str, Any], article: dict[str, Any],
+def alert_reply(store: Store, alert: dict[str, Any], article: dict[str, Any],
                 people: list[StoredPerson]) -> Reply:
     """Headline, who, the article's first quote or dated event, and the link."""
     row = store.article(article["id"]) or article

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import Citation, Reply, ReplyItem, SourceRef
+from bot.models import Citation, Reply, ReplyItem, SourceRef, StoredPerson
 from bot.nlp.names import name_key
 from bot.nlp.summary import Candidate, summarize
-from storage.sqlite_store import SqliteStore, StoredPerson
+from bot.ports import Store
 
 MAX_ITEMS = 15
 _NO_COVERAGE = "No articles yet: an admin can add sources with /source add URL."
@@ -35,7 +35,7 @@ def about_topic(text: str, topic: str) -> bool:
     return bool(words) and any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
 
 
-def scope_for(store: SqliteStore, topic: str) -> Scope:
+def scope_for(store: Store, topic: str) -> Scope:
     topic = topic.strip()
     if not topic:
         return Scope("", None)
@@ -71,7 +71,7 @@ def _sources_json(refs: dict[int, SourceRef], article_ids: Sequence[int]) -> lis
     return [refs[a].to_json() for a in dict.fromkeys(article_ids) if a in refs]
 
 
-def _empty(store: SqliteStore, what: str, scope: Scope) -> Reply:
+def _empty(store: Store, what: str, scope: Scope) -> Reply:
     if store.count_articles() == 0:
         return Reply.text(_NO_COVERAGE, data=[])
     about = f" about {scope.topic!r}" if scope.topic else ""
@@ -92,7 +92,7 @@ def _person_json(p: StoredPerson, refs: dict[int, SourceRef]) -> dict[str, Any]:
     }
 
 
-def who(store: SqliteStore, query: str) -> Reply:
+def who(store: Store, query: str) -> Reply:
     """The people list, or one person's card when the query names someone."""
     query = query.strip()
     if query:
@@ -124,7 +124,7 @@ def who(store: SqliteStore, query: str) -> Reply:
                  data=[_person_json(p, refs) for p in people_first])
 
 
-def person_card(store: SqliteStore, person: StoredPerson) -> Reply:
+def person_card(store: Store, person: StoredPerson) -> Reply:
     """One person: role, aliases, their quotes and the timeline entries they appear in."""
     article_ids = store.articles_of_person(person.id)
     refs = store.refs(article_ids)
@@ -203,7 +203,7 @@ def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
-def when(store: SqliteStore, topic: str) -> Reply:
+def when(store: Store, topic: str) -> Reply:
     scope = scope_for(store, topic)
     article_ids = scope.article_ids if scope.article_ids is not None \
         else store.recent_articles(200)
@@ -256,7 +256,7 @@ def _quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: -len(g["article_ids"]))
 
 
-def quote(store: SqliteStore, query: str) -> Reply:
+def quote(store: Store, query: str) -> Reply:
     query = query.strip()
     rows: list[dict[str, Any]] = []
     if query:
@@ -295,7 +295,7 @@ def quote(store: SqliteStore, query: str) -> Reply:
 # -------------------------------------------------------------------- /summary
 
 
-def summary(store: SqliteStore, topic: str) -> Reply:
+def summary(store: Store, topic: str) -> Reply:
     scope = scope_for(store, topic)
     article_ids = (scope.article_ids if scope.article_ids is not None
                    else store.recent_articles(60))[:60]

@@ -13,7 +13,7 @@ from bot.models import ArticleDraft, Reply, Request
 from bot.outbox import Outbox
 from bot.sources import Sources, fetch_drafts
 from storage.channels import ChannelStore
-from storage.sqlite_store import SqliteStore
+from storage.sqlite_store import SourceTable, SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class Newsdesk:
         self.settings = settings
         self.store = store or SqliteStore(settings.storage.path)
         self.ingestor = Ingestor(self.store, settings.nlp.model)
-        self.sources = Sources(self.store, self.ingestor, settings.fetch,
+        self.sources = Sources(self.store, SourceTable(self.store), self.ingestor, settings.fetch,
                                notify=self.source_disabled, on_new_articles=self.after_ingest)
         self.outbox = Outbox(ChannelStore(self.store.db))  # digests and alerts to post
         self.dispatcher = Dispatcher({**answer_handlers(self.store), **self.sources.handlers(),

@@ -13,8 +13,8 @@ from bot.answers import _Citer, _event_groups, _quote_groups, _sources_json
 from bot.models import Reply, ReplyItem
 from bot.nlp.summary import Candidate, summarize
 from bot.outbox import Outbox, iso, random_nonce, reply_to_json, stable_nonce
+from bot.ports import Store
 from bot.schedules import DigestSchedule, due_slot
-from storage.sqlite_store import SqliteStore
 
 MAX_STORIES = 5
 MAX_EVENTS = 3
@@ -52,7 +52,7 @@ def zone_of(outbox: Outbox, platform: str, channel: str, default: str) -> str:
     return row["timezone"] if row else default
 
 
-def plan_digest(store: SqliteStore, outbox: Outbox, platform: str, channel: str,
+def plan_digest(store: Store, outbox: Outbox, platform: str, channel: str,
                 timezone: str = "UTC") -> DigestPlan:
     """Read what is new in the channel's scope since its last digest and render it."""
     channels = outbox.store
@@ -75,7 +75,7 @@ def plan_digest(store: SqliteStore, outbox: Outbox, platform: str, channel: str,
     return plan
 
 
-def _render(store: SqliteStore, plan: DigestPlan, timezone: str) -> Reply:
+def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
     story_ids = list(plan.stories)
     # Stories carried by more outlets first: that is what the channel most likely wants.
     story_ids.sort(key=lambda s: (-len({a["source"] for a in plan.stories[s]}), s))
@@ -144,7 +144,7 @@ def no_news_reply(plan: DigestPlan, timezone: str) -> Reply:
                                      "left_out": [a["id"] for a in plan.copies]})
 
 
-def why_reply(store: SqliteStore, outbox: Outbox, plan: DigestPlan, timezone: str) -> Reply:
+def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> Reply:
     """Which sources were read, how many articles were new, which were left out as copies."""
     outlets = Counter(a["source"] or "unnamed source" for a in plan.articles)
     since = _when(plan.since_at, timezone)
@@ -179,7 +179,7 @@ def why_reply(store: SqliteStore, outbox: Outbox, plan: DigestPlan, timezone: st
 # ---------------------------------------------------------------------- posting
 
 
-def queue_digest(store: SqliteStore, outbox: Outbox, platform: str, channel: str, *,
+def queue_digest(store: Store, outbox: Outbox, platform: str, channel: str, *,
                  timezone: str = "UTC", slot_at: datetime | None = None,
                  say_no_news: bool = False) -> tuple[int | None, DigestPlan]:
     """Decide and record a digest post in one transaction; return (outbox id or None, plan).
@@ -209,7 +209,7 @@ def queue_digest(store: SqliteStore, outbox: Outbox, platform: str, channel: str
     return outbox_id, plan
 
 
-def run_due(store: SqliteStore, outbox: Outbox, only: tuple[str, str] | None = None) -> list[int]:
+def run_due(store: Store, outbox: Outbox, only: tuple[str, str] | None = None) -> list[int]:
     """Queue one digest for every schedule with a slot due by now (missed slots coalesce)."""
     channels = outbox.store
     queued: list[int] = []

@@ -10,6 +10,7 @@ from bot import answers
 from bot.commands import BY_NAME, COMMANDS, split_command
 from bot.errors import NotAllowed, UserError
 from bot.models import Reply, ReplyItem, Request
+from bot.ports import Store
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Reply]]
@@ -74,7 +75,7 @@ class Dispatcher:
         return await result
 
 
-def answer_handlers(store: answers.SqliteStore) -> dict[str, Callable[[Request], Reply]]:
+def answer_handlers(store: Store) -> dict[str, Callable[[Request], Reply]]:
     """The read-only questions anyone may ask."""
     return {
         "who": lambda r: answers.who(store, r.args),

@@ -5,7 +5,8 @@
     │   ├── ConfigError    a bad or unknown config key (the message names the key)
     │   ├── NotAnArticle   input that parses but holds no article
     │   ├── FetchError     a URL could not be fetched (reason code in .reason)
-    │   └── NotAllowed     the request needs admin rights
+    │   ├── NotAllowed     the request needs admin rights
+    │   └── SourceExists   the URL is already a source (.source_id names it)
     └── (anything else is a bug: logged with a reference, never shown)
 """
 
@@ -36,3 +37,11 @@ class FetchError(UserError):
     def __init__(self, message: str, reason: str = "failed") -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class SourceExists(UserError):
+    """The URL is already a source; .source_id names it."""
+
+    def __init__(self, source_id: int) -> None:
+        super().__init__(f"That address is already source {source_id}.")
+        self.source_id = source_id

@@ -99,6 +99,22 @@ class Analysis:
     sentences: tuple[tuple[int, int], ...] = ()  # spans of body sentences fit for summaries
 
 
+@dataclass(frozen=True)
+class StoredPerson:
+    """A canonical person or organisation across all articles."""
+
+    id: int
+    name: str
+    kind: str
+    role: str | None
+    mentions: int
+    aliases: tuple[str, ...]
+    article_ids: tuple[int, ...] = ()
+
+    def as_mention(self) -> PersonMention:
+        return PersonMention(name=self.name, kind=self.kind, aliases=self.aliases, role=self.role)
+
+
 # ---- requests and replies: the boundary between the core and every adapter ----
 
 

@@ -19,8 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import digest
 from bot.outbox import Outbox
+from bot.ports import Store
 from bot.schedules import DigestSchedule
-from storage.sqlite_store import SqliteStore
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "digest:"
@@ -30,7 +30,7 @@ WATCH_S = 60  # how often schedules changed by another process (the CLI) are not
 class Scheduler:
     """One AsyncIOScheduler for digests and the bot's interval jobs."""
 
-    def __init__(self, store: SqliteStore, outbox: Outbox,
+    def __init__(self, store: Store, outbox: Outbox,
                  aps: AsyncIOScheduler | None = None) -> None:
         self.store = store
         self.outbox = outbox

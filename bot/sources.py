@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.config import FetchSettings
-from bot.errors import FetchError, NotAnArticle, UserError
+from bot.errors import FetchError, NotAnArticle, SourceExists, UserError
 from bot.ingest import health
 from bot.ingest.fetch import fetch, make_session
 from bot.ingest.opml import parse_opml, to_opml
@@ -24,7 +24,7 @@ from bot.ingest.probe import Found, probe
 from bot.ingest.service import Ingestor, IngestReport
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
-from storage.sqlite_store import SourceExists, SourceTable, SqliteStore
+from bot.ports import SourceRegistry, Store
 
 log = logging.getLogger(__name__)
 # Full texts fetched per source and poll for feeds that carry only summaries: a feed with a
@@ -74,10 +74,10 @@ class PollReport:
 class Sources:
     """Source management and polling, on the store and the safe fetcher."""
 
-    def __init__(self, store: SqliteStore, ingestor: Ingestor, settings: FetchSettings,
-                 *, notify: Notify | None = None,
+    def __init__(self, store: Store, registry: SourceRegistry, ingestor: Ingestor,
+                 settings: FetchSettings, *, notify: Notify | None = None,
                  on_new_articles: Callable[[list[int]], None] | None = None) -> None:
-        self.table = SourceTable(store)
+        self.table = registry
         self.store = store
         self.ingestor = ingestor
         self.settings = settings
@@ -103,15 +103,12 @@ class Sources:
         url = _check_url(parts[0])
         found = await probe(url, self.settings)
         name = (parts[1].strip() if len(parts) > 1 else "") or found.title or url
-        try:
-            source_id = self.table.add(
-                canonical_url(url) or url, name[:100], found.kind, platform=request.platform,
-                channel=request.channel, added_by=request.user,
-                health=json.dumps(health.after_success(
-                    health.SourceHealth(), _now(), base_interval_s=self.interval_s).to_dict()),
-            )
-        except SourceExists as exists:
-            raise UserError(f"That address is already source {exists.source_id}.") from None
+        source_id = self.table.add(  # SourceExists says which source has the address
+            canonical_url(url) or url, name[:100], found.kind, platform=request.platform,
+            channel=request.channel, added_by=request.user,
+            health=json.dumps(health.after_success(
+                health.SourceHealth(), _now(), base_interval_s=self.interval_s).to_dict()),
+        )
         # The first fetch fills the store but is not news: no digest or alert floods.
         report = await self._store(found.articles, source_id, backfill=True)
         self._remember_fetch(source_id, found, report)
@@ -128,7 +125,7 @@ class Sources:
                      data={"id": source_id, "kind": found.kind, "title": found.title,
                            "items": len(found.articles), "stored": len(report.added)})
 
-    def list(self, request: Request) -> Reply:
+    def list_sources(self, request: Request) -> Reply:
         rows = self.table.all()
         if not rows:
             return Reply.text("No sources yet: add one with /source add URL.", data=[])
@@ -303,10 +300,10 @@ class Sources:
             await session.close()
         return report
 
-    def handlers(self) -> dict[str, Callable]:
+    def handlers(self) -> dict[str, Callable[[Request], Reply | Awaitable[Reply]]]:
         return {
             "source add": self.add,
-            "source list": self.list,
+            "source list": self.list_sources,
             "source remove": self.remove,
             "source check": self.check,
             "source enable": self.enable,

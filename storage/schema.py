@@ -9,7 +9,7 @@ migrations = Migrations("newsdesk")
 
 @migrations()
 def m001_articles(db: Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": int, "url": str, "name": str, "kind": str, "added_at": str,
             "added_by": str, "platform": str, "channel": str,
@@ -21,9 +21,9 @@ def m001_articles(db: Database) -> None:
         pk="id", not_null={"url"}, defaults={"enabled": 1, "failures": 0, "primed": 0,
                                               "disabled_notified": 0},
     )
-    db["sources"].create_index(["url"], unique=True)
-    db["stories"].create({"id": int, "created_at": str, "title": str}, pk="id")
-    db["articles"].create(
+    db.table("sources").create_index(["url"], unique=True)
+    db.table("stories").create({"id": int, "created_at": str, "title": str}, pk="id")
+    db.table("articles").create(
         {
             "id": int, "url": str, "canonical_url": str, "content_hash": str, "title": str,
             "text": str, "published": str, "source": str, "author": str, "source_id": int,
@@ -32,55 +32,55 @@ def m001_articles(db: Database) -> None:
         pk="id", not_null={"content_hash", "text"},
         foreign_keys=[("source_id", "sources", "id"), ("story_id", "stories", "id")],
     )
-    db["articles"].create_index(["content_hash"], unique=True)
-    db["articles"].create_index(["canonical_url"])
-    db["articles"].create_index(["story_id"])
-    db["articles"].create_index(["ingested_at"])
-    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True,
+    db.table("articles").create_index(["content_hash"], unique=True)
+    db.table("articles").create_index(["canonical_url"])
+    db.table("articles").create_index(["story_id"])
+    db.table("articles").create_index(["ingested_at"])
+    db.table("articles").enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True,
                               tokenize="porter")
 
 
 @migrations()
 def m002_analysis(db: Database) -> None:
-    db["people"].create(
+    db.table("people").create(
         {"id": int, "name": str, "kind": str, "role": str, "mentions": int, "last_key": str},
         pk="id", defaults={"mentions": 0},
     )
-    db["people"].create_index(["last_key"])
-    db["people"].enable_fts(["name"], fts_version="FTS5", create_triggers=True)
-    db["person_aliases"].create(
+    db.table("people").create_index(["last_key"])
+    db.table("people").enable_fts(["name"], fts_version="FTS5", create_triggers=True)
+    db.table("person_aliases").create(
         {"person_id": int, "alias": str, "key": str, "count": int},
         pk=("person_id", "alias"), foreign_keys=[("person_id", "people", "id")],
     )
-    db["person_aliases"].create_index(["key"])
-    db["article_people"].create(
+    db.table("person_aliases").create_index(["key"])
+    db.table("article_people").create(
         {"article_id": int, "person_id": int, "mentions": int, "role": str, "spans": str},
         pk=("article_id", "person_id"),
         foreign_keys=[("article_id", "articles", "id"), ("person_id", "people", "id")],
     )
-    db["article_people"].create_index(["person_id"])
-    db["times"].create(
+    db.table("article_people").create_index(["person_id"])
+    db.table("times").create(
         {"id": int, "article_id": int, "start": int, "end": int, "text": str, "type": str,
          "value": str, "precision": str},
         pk="id", foreign_keys=[("article_id", "articles", "id")],
     )
-    db["times"].create_index(["article_id"])
-    db["events"].create(
+    db.table("times").create_index(["article_id"])
+    db.table("events").create(
         {"id": int, "article_id": int, "date": str, "precision": str, "text": str,
          "people": str, "position": int, "event_key": str},
         pk="id", foreign_keys=[("article_id", "articles", "id")],
     )
-    db["events"].create_index(["article_id"])
-    db["events"].create_index(["date"])
-    db["quotes"].create(
+    db.table("events").create_index(["article_id"])
+    db.table("events").create_index(["date"])
+    db.table("quotes").create(
         {"id": int, "article_id": int, "start": int, "end": int, "text": str,
          "speaker": str, "person_id": int, "cue": str, "quote_key": str},
         pk="id", foreign_keys=[("article_id", "articles", "id")],
     )
-    db["quotes"].create_index(["article_id"])
-    db["quotes"].create_index(["person_id"])
-    db["quotes"].create_index(["quote_key"])
-    db["sentences"].create(
+    db.table("quotes").create_index(["article_id"])
+    db.table("quotes").create_index(["person_id"])
+    db.table("quotes").create_index(["quote_key"])
+    db.table("sentences").create(
         {"article_id": int, "position": int, "text": str},
         pk=("article_id", "position"), foreign_keys=[("article_id", "articles", "id")],
     )
@@ -88,34 +88,34 @@ def m002_analysis(db: Database) -> None:
 
 @migrations()
 def m003_channels(db: Database) -> None:
-    db["channels"].create(
+    db.table("channels").create(
         {"platform": str, "channel": str, "last_digest_at": str, "last_digest_article": int,
          "say_no_news": int, "scope": str},
         pk=("platform", "channel"), defaults={"last_digest_article": 0, "say_no_news": 0},
     )
-    db["schedules"].create(
+    db.table("schedules").create(
         {"platform": str, "channel": str, "spec": str, "timezone": str, "created_at": str,
          "created_by": str, "last_run_at": str},
         pk=("platform", "channel"),
     )
-    db["alerts"].create(
+    db.table("alerts").create(
         {"id": int, "platform": str, "channel": str, "words": str, "person_id": int,
          "created_at": str, "created_by": str, "last_article": int},
         pk="id", defaults={"last_article": 0},
     )
-    db["outbox"].create(
+    db.table("outbox").create(
         {"id": int, "platform": str, "channel": str, "kind": str, "payload": str,
          "nonce": str, "created_at": str, "sent_at": str, "message_id": str,
          "story_id": int, "alert_id": int, "edit_of": int, "attempts": int},
         pk="id", defaults={"attempts": 0},
     )
-    db["outbox"].create_index(["nonce"], unique=True)
-    db["outbox"].create_index(["sent_at"])
-    db["alert_hits"].create(
+    db.table("outbox").create_index(["nonce"], unique=True)
+    db.table("outbox").create_index(["sent_at"])
+    db.table("alert_hits").create(
         {"alert_id": int, "story_id": int, "outbox_id": int, "outlets": int},
         pk=("alert_id", "story_id"),
     )
-    db["digest_items"].create(
+    db.table("digest_items").create(
         {"outbox_id": int, "article_id": int}, pk=("outbox_id", "article_id"),
     )
 
@@ -123,15 +123,15 @@ def m003_channels(db: Database) -> None:
 @migrations()
 def m004_story_fingerprints(db: Database) -> None:
     # MinHash signatures of article texts, so near-duplicate detection survives restarts.
-    db["articles"].add_column("fingerprint", bytes)
+    db.table("articles").add_column("fingerprint", bytes)
 
 
 @migrations()
 def m005_source_health_and_backfill(db: Database) -> None:
     # Source health is one JSON document (bot.ingest.health.SourceHealth) per source.
-    db["sources"].add_column("health", str)
+    db.table("sources").add_column("health", str)
     # Articles read on a source's first fetch: stored, but not news for digests and alerts.
-    db["articles"].add_column("backfill", int, not_null_default=0)
+    db.table("articles").add_column("backfill", int, not_null_default=0)
 
 
 def migrate(db: Database) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, iso_date
+from bot.errors import SourceExists
+from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredPerson, iso_date
+from bot.ports import KeyFn, PersonMatcher
 from storage.schema import migrate
 
 
@@ -27,25 +28,6 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{w}"' for w in words[:12])
 
 
-@dataclass(frozen=True)
-class StoredPerson:
-    """A canonical person or organisation across all articles."""
-
-    id: int
-    name: str
-    kind: str
-    role: str | None
-    mentions: int
-    aliases: tuple[str, ...]
-    article_ids: tuple[int, ...] = ()
-
-    def as_mention(self) -> PersonMention:
-        return PersonMention(name=self.name, kind=self.kind, aliases=self.aliases, role=self.role)
-
-
-# A matcher picks, among stored candidates, the one an article's person is (or None: new person).
-PersonMatcher = Callable[[PersonMention, Sequence[StoredPerson]], StoredPerson | None]
-KeyFn = Callable[[str], str]
 
 
 class SqliteStore:
@@ -137,7 +119,7 @@ class SqliteStore:
             if replace_id is not None:
                 article_id = replace_id
                 self._forget_analysis(conn, article_id)
-                self.db["articles"].update(article_id, row)
+                self.db.table("articles").update(article_id, row)
             else:
                 if story_id is None:
                     cur = conn.execute(
@@ -146,7 +128,10 @@ class SqliteStore:
                     )
                     story_id = int(cur.lastrowid or 0)
                 row.update(source_id=source_id, story_id=story_id)
-                article_id = int(self.db["articles"].insert(row).last_pk)
+                cur = conn.execute(
+                    f"insert into articles ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+                    tuple(row.values()))
+                article_id = int(cur.lastrowid or 0)
             self._save_analysis(conn, article_id, draft.text, analysis, key, match)
         return article_id
 
@@ -376,7 +361,8 @@ class SqliteStore:
         self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
         words: str = "", limit: int = 200,
     ) -> list[dict[str, Any]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if article_ids is not None:
             if not article_ids:
                 return []
@@ -425,14 +411,6 @@ class SqliteStore:
         return rows[0] if rows else None
 
 
-class SourceExists(Exception):
-    """The URL is already a source; .source_id names it."""
-
-    def __init__(self, source_id: int) -> None:
-        super().__init__(f"source {source_id} exists")
-        self.source_id = source_id
-
-
 class SourceTable:
     """Sources and their health, over the same database as the articles."""
 
@@ -445,12 +423,12 @@ class SourceTable:
         existing = self.db.execute("select id from sources where url = ?", (url,)).fetchone()
         if existing:
             raise SourceExists(existing[0])
-        with self.store.transaction():
-            return int(self.db["sources"].insert({
-                "url": url, "name": name, "kind": kind, "platform": platform,
-                "channel": channel, "added_by": added_by, "added_at": _now(), "enabled": 1,
-                "health": health,
-            }).last_pk)
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "insert into sources (url, name, kind, platform, channel, added_by, added_at, "
+                "enabled, health) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                (url, name, kind, platform, channel, added_by, _now(), health))
+            return int(cur.lastrowid or 0)
 
     def get(self, source_id: int) -> dict[str, Any] | None:
         rows = self.store._rows("select * from sources where id = ?", (source_id,))
@@ -461,7 +439,7 @@ class SourceTable:
 
     def update(self, source_id: int, **values: Any) -> None:
         with self.store.transaction():
-            self.db["sources"].update(source_id, values)
+            self.db.table("sources").update(source_id, values)
 
     def remove(self, source_id: int) -> bool:
         """Forget a source; its articles stay in the store."""

@@ -20,9 +20,9 @@ from bot.ingest.dedup import (
 )
 from bot.ingest.files import iter_paths, read_file
 from bot.ingest.urls import canonical_url
-from bot.models import Analysis, ArticleDraft, PersonMention
+from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
-from storage.sqlite_store import SqliteStore, StoredPerson
+from bot.ports import Store
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Ingestor:
     # Wire copies of a story arrive within days; older articles need not be in memory.
     STORY_WINDOW = 10_000
 
-    def __init__(self, store: SqliteStore, model: str) -> None:
+    def __init__(self, store: Store, model: str) -> None:
         self.store = store
         self.model = model
         self._stories: StoryIndex | None = None
@@ -157,7 +157,7 @@ class Ingestor:
             pending.draft, canonical_url=pending.url, content_hash=pending.digest,
             analysis=item.analysis, key=name_key, match=match_person, source_id=source_id,
             replace_id=pending.replace_id,
-            story_id=int(story_id) if story_id is not None else None,
+            story_id=story_id if isinstance(story_id, int) else None,
             fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
         )
         if not pending.replace_id:

@@ -76,9 +76,10 @@ def summarize(candidates: Sequence[Candidate], max_sentences: int = 6,
     n_articles = len(articles)
     idf = {w: math.log(1 + n_articles / d) for w, d in df.items()}
     vectors = [{w: tf * idf[w] for w, tf in t.items()} for t in terms]
-    centroid: Counter[str] = Counter()
+    centroid: dict[str, float] = {}
     for v in vectors:
-        centroid.update(v)
+        for w, x in v.items():
+            centroid[w] = centroid.get(w, 0.0) + x
     spread = {w: d / n_articles for w, d in df.items()}
     scores = []
     for c, v, t in zip(pool, vectors, terms, strict=True):
