@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from bot.models import QuoteMention
 from bot.nlp.quotes_cues import Attribution, CueFinder
 from bot.nlp.quotes_marks import MarkedSpan, find_marked_spans, paragraphs
+from bot.nlp.quotes_orgs import OrgIndex
 from bot.nlp.quotes_people import PeopleIndex
 
 # "WALLACE: Let's start..." in a transcript: the label names the speaker.
@@ -30,7 +31,7 @@ def find_quotes(doc: Doc) -> list[QuoteMention]:
         return i >= 0 and quoted[i][0] <= offset < quoted[i][1]
 
     people = PeopleIndex(doc, is_quoted)
-    cues = CueFinder(doc, spans, people, paragraphs(text))
+    cues = CueFinder(doc, spans, people, OrgIndex(doc, is_quoted), paragraphs(text))
     found: list[QuoteMention] = []
     previous: tuple[MarkedSpan, Attribution] | None = None
     for span in spans:

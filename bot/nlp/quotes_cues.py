@@ -7,16 +7,16 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes_lexicon import SPEECH_VERBS, WEAK_SPEECH_VERBS
-from bot.nlp.quotes_marks import CLOSERS, OPENERS, STRAIGHT, MarkedSpan
-from bot.nlp.quotes_people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
+from bot.nlp.quotes_lexicon import SPEECH_VERBS, STANCE_VERBS, WEAK_SPEECH_VERBS
+from bot.nlp.quotes_marks import MarkedSpan
+from bot.nlp.quotes_orgs import OrgIndex
+from bot.nlp.quotes_people import SUBJECT_DEPS, PeopleIndex
+from bot.nlp.quotes_speakers import QUOTE_MARKS, Speaker, SpeakerFinder
 
-QUOTE_MARKS = OPENERS + CLOSERS + STRAIGHT + "‘’'"
 SENTENCE_END = frozenset({".", "!", "?"})
 DASHES = frozenset({"―", "—", "–", "--"})
 MAX_LEAD_TOKENS = 60
 MAX_TRAIL_TOKENS = 40
-NAME_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 @dataclass(frozen=True)
@@ -29,24 +29,24 @@ class Attribution:
     is_speech: bool  # the cue is a speech verb (not just the clause's verb)
 
 
-Speaker = tuple[str | None, tuple[int, int] | None]
-NOBODY: Speaker = (None, None)
-
-
-class CueFinder:
+class CueFinder(SpeakerFinder):
     """Finds the cue and speaker of each quotation of one Doc."""
 
     def __init__(
-        self, doc: Doc, spans: list[MarkedSpan], people: PeopleIndex, paras: list[tuple[int, int]]
+        self,
+        doc: Doc,
+        spans: list[MarkedSpan],
+        people: PeopleIndex,
+        orgs: OrgIndex,
+        paras: list[tuple[int, int]],
     ) -> None:
-        self.doc = doc
-        self.people = people
-        self.para_starts = [start for start, _ in paras]
-        self.inside: set[int] = set()
+        inside: set[int] = set()
         for span in spans:
             part = doc.char_span(span.start, span.end, alignment_mode="expand")
             if part is not None:
-                self.inside.update(range(part.start, part.end))
+                inside.update(range(part.start, part.end))
+        super().__init__(doc, inside, people, orgs)
+        self.para_starts = [start for start, _ in paras]
 
     # ---- the public steps ----
 
@@ -57,11 +57,13 @@ class CueFinder:
             steps = (self._trailing, self._leading, self._colon_intro, self._previous_sentence)
         else:
             steps = (self._leading, self._trailing, self._governing)
+        speakerless: Attribution | None = None  # a cue whose speaker is unknown: the last resort
         for step in steps:
             found = step(span)
-            if found is not None:
+            if found is not None and found.speaker:
                 return found
-        return None
+            speakerless = speakerless or found
+        return speakerless
 
     def opens_paragraph(self, span: MarkedSpan) -> bool:
         return span.open_at in self.para_starts
@@ -82,10 +84,6 @@ class CueFinder:
             offset += 1
         span = self.doc.char_span(offset, len(text), alignment_mode="expand")
         return span.start if span is not None else len(self.doc)
-
-    def _is_text(self, tok: Token) -> bool:
-        """Narrative tokens: neither quoted nor a quote mark."""
-        return tok.i not in self.inside and not all(ch in QUOTE_MARKS for ch in tok.text)
 
     def _starts_sentence(self, span: MarkedSpan) -> bool:
         i = span.open_at - 1
@@ -130,16 +128,26 @@ class CueFinder:
             speaker = self._speaker_in(window[1:])
             return Attribution(window[0].text, *speaker, True) if speaker[0] else None
         last = self.doc.text[span.end - 1]
-        if last.isalnum() and not self._starts_sentence(span):
-            return None  # the quoted words run on into the sentence: "to "vote" and said"
+        # the quoted words run on into the sentence ("to "vote" and said"): only a short closing
+        # cue counts ("... "steals a handful" is held to account, Warren said.")
+        runs_on = last.isalnum() and not self._starts_sentence(span)
         if last == "." and len(window) > 6:
             return None  # a full stop ended the sentence: what follows is new prose
         for k, tok in enumerate(window):
             if _is_according_to(tok):
                 return Attribution(tok.text, *self._speaker_in(window[k + 2 :]), True)
+            if runs_on and not self._closes_sentence(window, k):
+                continue
             if _is_speech_verb(tok) and not self._has_own_object(tok):
                 before = [t for t in window[:k] if not t.is_punct]
-                if before:
+                subject = self._subject(tok)
+                if runs_on and (subject is None or subject not in window[:k]):
+                    return None
+                if before and subject is not None and subject in window[:k]:
+                    speaker = self._speaker_of_token(subject)
+                    if speaker[0] is None:
+                        speaker = self._speaker_in(window[:k])
+                elif before:
                     speaker = self._speaker_in(window[:k])
                 else:
                     after = []
@@ -150,6 +158,12 @@ class CueFinder:
                     speaker = self._speaker_in(after)
                 return Attribution(tok.text, *speaker, True)
         return None
+
+    @staticmethod
+    def _closes_sentence(window: list[Token], k: int) -> bool:
+        """Whether window[k] ends the sentence's clause: a cue such as "..., Warren said."."""
+        after = window[k + 1] if k + 1 < len(window) else None
+        return after is None or after.text in SENTENCE_END or after.text in (",", ";")
 
     def _leading(self, span: MarkedSpan) -> Attribution | None:
         """She said, "..." / he called it "..." / according to X, "..."."""
@@ -175,25 +189,64 @@ class CueFinder:
                 cue = tok
         if cue is None:
             return None
-        return Attribution(cue.text, *self._speaker_of_verb(cue, window), True)
+        speaker = self._speaker_of_verb(cue, window)
+        return self._outermost(cue, speaker)
 
     def _governing(self, span: MarkedSpan) -> Attribution | None:
-        """A partial quotation inside a clause with no speech verb ("X is promising "...""):
-        credited to the clause's subject when that is a person or organisation."""
-        if len(self.doc.text[span.start : span.end].split()) < 3:
+        """A partial quotation inside a clause: credited to the subject of the speech or stance
+        verb that governs it ("blamed X's "unilateral" attitude", "a cashier who "steals" is
+        held to account, Warren said"); failing that, a quotation of three words or more goes to
+        the subject of its clause ("X is promising "..."") when that is a person or organisation."""
+        words = len(self.doc.text[span.start : span.end].split())
+        child = self._attachment(span)
+        if child is None:
             return None
-        first = self._token_at(span.start)
-        if first >= len(self.doc):
+        fallback: Attribution | None = None
+        first_verb = True
+        for verb in child.ancestors:
+            if verb.i in self.inside:
+                break
+            if verb.pos_ in ("VERB", "AUX"):
+                if _is_cue_verb(verb) and child.dep_ not in SUBJECT_DEPS | {"csubj"}:
+                    speaker = self._speaker_of_clause(verb, strict=False)
+                    if speaker[0]:
+                        return self._outermost(verb, speaker)
+                if first_verb and words >= 3:
+                    speaker = self._speaker_of_clause(verb)
+                    if speaker[0]:
+                        fallback = Attribution(verb.text, *speaker, False)
+                first_verb = False
+            child = verb
+        return fallback
+
+    def _attachment(self, span: MarkedSpan) -> Token | None:
+        """The quoted token whose head is outside the quotation: where it hangs in the sentence."""
+        part = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+        if part is None or len(part) == 0:
             return None
-        for verb in self.doc[first].ancestors:
-            if verb.i in self.inside or verb.pos_ not in ("VERB", "AUX"):
+        for tok in part:
+            if not part.start <= tok.head.i < part.end:
+                return tok
+        return part.root
+
+    def _outermost(self, verb: Token, speaker: Speaker) -> Attribution:
+        """ "X said that Y described it as "..."": the words reach the reader through X, the
+        outer speaker, who is credited (news attribution names its outermost source)."""
+        current = verb
+        for _ in range(4):
+            outer = current.head
+            if current.dep_ == "conj" and outer.pos_ in ("VERB", "AUX") and outer != current:
+                current = outer  # "that was not her view and dismissed it as "..."": one clause
                 continue
-            subject = self._subject(verb)
-            if subject is None:
-                return None
-            speaker = self._speaker_of_token(subject, strict=True)
-            return Attribution(verb.text, *speaker, False) if speaker[0] else None
-        return None
+            if current.dep_ != "ccomp" or outer == current or not _is_speech_verb(outer):
+                break
+            if not self._near(outer, current):
+                break  # a parse that runs across a paragraph break
+            found = self._speaker_of_clause(outer)
+            if found[0]:
+                speaker, verb = found, outer
+            current = outer
+        return Attribution(verb.text, *speaker, True)
 
     def _colon_intro(self, span: MarkedSpan) -> Attribution | None:
         """A paragraph that ends with a colon introduces the quotation below it ("She said:")."""
@@ -230,166 +283,35 @@ class CueFinder:
             return None
         return Attribution(root.text, *self._speaker_of_verb(root, window), True)
 
-    # ---- from a cue to a speaker ----
-
-    def _speaker_of_verb(self, verb: Token, window: list[Token]) -> Speaker:
-        if verb.tag_ == "VBG" and verb.i > 0:  # "footage of X saying"
-            mention = self.people.mention_in(verb.nbor(-1).idx, verb.idx)
-            if mention is not None and mention.end <= verb.idx:
-                return self._named(mention)
-        subject = self._subject(verb)
-        if subject is not None:
-            speaker = self._speaker_of_token(subject)
-            if speaker[0]:
-                return speaker
-            if subject.pos_ == "PRON":
-                return NOBODY
-        before = sorted((t for t in window if t.i < verb.i), key=lambda t: t.i)
-        if before:
-            return self._speaker_in(before[-8:])
-        after = []  # "Said X: ..."
-        for tok in self.doc[verb.i + 1 : verb.i + 8]:
-            if tok.is_punct or not self._is_text(tok):
-                break
-            after.append(tok)
-        return self._speaker_in(after)
-
-    def _subject(self, verb: Token) -> Token | None:
-        """The verb's subject, the agent of a passive, or the subject of the verb a participle
-        hangs on ("..., adding"), if it is narrative text in the verb's paragraph."""
-        current: Token | None = verb
-        for _ in range(3):
-            if current is None:
-                return None
-            for child in current.children:
-                if child.dep_ in SUBJECT_DEPS:
-                    return child if self._near(child, verb) else None
-                if child.dep_ == "agent":
-                    objects = [c for c in child.children if c.dep_ == "pobj"]
-                    if objects and self._near(objects[0], verb):
-                        return objects[0]
-            if current.dep_ == "acl" and current.head.pos_ in ("PROPN", "NOUN"):
-                return current.head if self._near(current.head, verb) else None
-            movable = (
-                current.dep_ in ("conj", "xcomp", "advcl", "ccomp") and current.head != current
-            )
-            current = current.head if movable else None
-        return None
-
     def _has_own_object(self, verb: Token) -> bool:
         """ "Melanie said yes": the verb's object is narrative, so it does not cue the quote."""
         own = ("dobj", "ccomp") if verb.lemma_.lower() == "say" else ("ccomp",)
-        return any(c.dep_ in own and c.i > verb.i and self._near(c, verb) for c in verb.children)
-
-    def _near(self, tok: Token, verb: Token) -> bool:
-        if not self._is_text(tok):
-            return False
-        lo, hi = sorted((tok.idx, verb.idx))
-        return "\n" not in self.doc.text[lo:hi]
-
-    def _speaker_of_token(self, tok: Token, strict: bool = False) -> Speaker:
-        """The best name for a subject token: a name, a resolved pronoun or description."""
-        phrase = [t for t in _noun_phrase(tok) if self._near(t, tok)]
-        start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
-        mention = self.people.mention_in(tok.idx, tok.idx + len(tok))
-        mention = mention or self.people.last_mention_in(start, end)
-        if mention is not None:
-            return self._named(mention)
-        if tok.lower_ in SUBJECT_PRONOUNS or tok.lower_ in ("him", "her"):
-            return self._named(self.people.resolve_pronoun(tok))
-        if tok.pos_ == "PRON":
-            return NOBODY
-        if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
-            return self._entity_name(tok, phrase)
-        if tok.pos_ != "NOUN":
-            return NOBODY
-        for child in tok.children:
-            if child.dep_ == "appos":
-                mention = self.people.mention_in(child.idx, child.idx + len(child))
-                if mention is not None:
-                    return self._named(mention)
-        mention = self.people.resolve_description(tok)
-        if mention is not None:
-            return self._named(mention)
-        for inner in tok.subtree:
-            if inner.i != tok.i and inner.ent_type_ in NAME_ENTS and self._near(inner, tok):
-                found = self.people.mention_in(inner.idx, inner.idx + len(inner))
-                return self._named(found) if found else self._entity_name(inner, [inner])
-        if strict:
-            return NOBODY
-        return self.doc.text[start:end], (start, end)
-
-    def _speaker_in(self, tokens: list[Token]) -> Speaker:
-        """The speaker named in a stretch of narrative next to a cue."""
-        tokens = [t for t in tokens if self._is_text(t)]
-        if not tokens:
-            return NOBODY
-        # "Clinton spokesman Brian Fallon, a former aide," names Fallon: the last name in the
-        # first comma-separated part that has one.
-        segment: list[Token] = []
-        for tok in tokens + [None]:
-            if tok is not None and tok.text != ",":
-                segment.append(tok)
-                continue
-            mention = self._last_mention(segment)
-            if mention is not None:
-                return self._named(mention)
-            segment = []
-        for tok in tokens:
-            if tok.lower_ in SUBJECT_PRONOUNS:
-                return self._named(self.people.resolve_pronoun(tok))
-        for tok in tokens:
-            if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
-                return self._entity_name(tok, [tok])
-        nouns = [t for t in tokens if t.pos_ == "NOUN"]
-        if nouns:
-            head = next((t for t in nouns if t.head not in tokens), nouns[0])
-            return self._speaker_of_token(head)
-        return NOBODY
-
-    def _last_mention(self, tokens: list[Token]) -> Mention | None:
-        if not tokens:
-            return None
-        return self.people.last_mention_in(tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
-
-    def _named(self, mention: Mention | None) -> Speaker:
-        if mention is None:
-            return NOBODY
-        return self.people.best_name(mention.key, mention.start), (mention.start, mention.end)
-
-    def _entity_name(self, tok: Token, phrase: list[Token]) -> Speaker:
-        ents = [e for e in self.doc.ents if e.start <= tok.i < e.end]
-        if ents:
-            start, end = ents[0].start_char, ents[0].end_char
-        else:
-            names = [t for t in phrase if t.pos_ == "PROPN"] or [tok]
-            start, end = names[0].idx, names[-1].idx + len(names[-1])
-        name = self.doc.text[start:end]
-        for article in ("The ", "the "):
-            if name.startswith(article):
-                name, start = name[len(article) :], start + len(article)
-        return name, (start, end)
+        return any(
+            c.dep_ in own
+            and c.i > verb.i
+            and self._near(c, verb)
+            and not any(t.text == "," for t in self.doc[verb.i + 1 : c.left_edge.i])
+            for c in verb.children
+        )
 
 
 def _is_speech_verb(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in SPEECH_VERBS or (lemma == "put" and _is_as_x_put_it(tok))
+
+
+def _is_as_x_put_it(verb: Token) -> bool:
+    """ "..., as a ministry memo put it": a figure of speech for quoting."""
+    children = {(c.dep_, c.lower_) for c in verb.children}
+    return ("dobj", "it") in children and ("mark", "as") in children
+
+
+def _is_cue_verb(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return tok.pos_ in ("VERB", "AUX") and (lemma in SPEECH_VERBS or lemma in STANCE_VERBS)
 
 
 def _is_according_to(tok: Token) -> bool:
     return tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to"
-
-
-def _noun_phrase(head: Token) -> list[Token]:
-    """The head with the words right before it in its phrase (determiners, titles, compounds),
-    contiguous, so a parse that reaches across a dash or a line does not drag text in."""
-    deps = ("det", "compound", "amod", "poss", "nmod", "nummod", "case")
-    left = {t.i for c in head.lefts if c.dep_ in deps for t in c.subtree}
-    tokens = [head]
-    i = head.i - 1
-    while i >= 0 and i in left and not head.doc[i].is_punct:
-        tokens.insert(0, head.doc[i])
-        i -= 1
-    for right in head.rights:
-        if right.dep_ in ("compound", "flat") and right.i == tokens[-1].i + 1:
-            tokens.append(right)
-    return tokens

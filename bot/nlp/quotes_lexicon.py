@@ -40,6 +40,48 @@ WEAK_SPEECH_VERBS = frozenset(
     }
 )
 
+# Verbs of stance: a speaker characterises something in their own words, so even a one- or
+# two-word quotation they govern ("blamed Washington's "unilateral" attitude") is a quotation of
+# the clause's subject. Bare scare quotes, governed by no such verb, stay out.
+STANCE_VERBS = frozenset(
+    _words(
+        """
+        blame accuse call describe urge dismiss praise warn vow promise insist deny criticize
+        criticise condemn denounce reject welcome hail slam blast decry label dub term brand
+        applaud commend attack question deride ridicule lambast lambaste castigate chide rebuke
+        scold mock fault complain lament bemoan pledge threaten demand challenge defend tout
+        characterize characterise portray cite caution credit thank congratulate
+        """
+    )
+)
+# Head nouns of an organisation's name or description ("the ministry", "Clinton's campaign"):
+# such a subject speaks for the organisation, and "it" or "they" can stand for it.
+ORG_NOUNS = frozenset(
+    _words(
+        """
+        ministry government administration campaign committee council department agency office
+        company corporation firm bank party commission court union association federation league
+        board authority authorities police army military navy force forces group organization
+        organisation institute foundation network newspaper paper magazine outlet channel station
+        embassy parliament congress senate assembly cabinet kremlin service bureau team club
+        university school hospital coalition alliance movement side delegation regime secretariat
+        watchdog regulator
+        """
+    )
+)
+# Plural nouns for groups of people that "they" can stand for ("officials said").
+GROUP_NOUNS = frozenset(
+    _words(
+        """
+        officials members leaders lawmakers diplomats experts analysts aides advisers advisors
+        protesters activists residents voters supporters critics democrats republicans organizers
+        organisers investigators prosecutors authorities police officers workers employees
+        executives researchers scientists economists observers witnesses people parents students
+        negotiators delegates ministers spokesmen representatives senators governors mayors
+        """
+    )
+)
+
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS

@@ -212,18 +212,36 @@ class PeopleIndex:
     ) -> Mention | None:
         at = pronoun.idx
         sent = self._sent_of(at)
+        own_sent = sent
         while sent >= 0 and at - self._sent_starts[sent] <= reach:
+            own = sent == own_sent
             for offset, _, item in self._items[sent]:
                 if offset >= at:
                     continue
                 if isinstance(item, Mention):
                     if self._fits(item.key, gender, strict):
                         return item
+                    # only a subject of the pronoun's own sentence: further back, the
+                    # surname more likely means the person it was last attached to
+                    namesake = self._namesake(item, gender) if own and item.rank == 0 else None
+                    if namesake is not None:
+                        return namesake
                 elif gender_of(item.lower_) == gender:
                     found = self.resolve_pronoun(item)
                     if found is not None and self._fits(found.key, gender, strict):
                         return found
             sent -= 1
+        return None
+
+    def _namesake(self, mention: Mention, gender: str | None) -> Mention | None:
+        """A lone surname shared by two people of the article ("Clinton" for Bill and Hillary
+        Clinton) stands for the one whose gender fits the pronoun."""
+        if gender is None or " " in mention.text.strip():
+            return None
+        surname = mention.text.strip().lower()
+        for key, person in self.people.items():
+            if key != mention.key and key.split()[-1] == surname and person.gender == gender:
+                return Mention(mention.start, mention.end, mention.text, key, mention.rank)
         return None
 
     def _fits(self, key: str, gender: str | None, strict: bool = False) -> bool:
