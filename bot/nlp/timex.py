@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from bot.models import TimeMention
 from bot.nlp.timex_calendar import find_year
 from bot.nlp.timex_normalize import Context, normalise
 from bot.nlp.timex_rules import RULES
-
-_DEADLINE_WORDS = {"until", "till", "by"}
-_FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
-_PAST_TAGS = {"VBD"}
+from bot.nlp.timex_tense import clause_tense
 
 
 def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]:
@@ -24,11 +21,12 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
     # Without a publication date, values that depend on it are blanked by _without_reference.
     context = Context(ref=published or date(2000, 1, 1))
     mentions: list[TimeMention] = []
-    for start, end, rule in _candidate_spans(doc.text):
-        text = doc.text[start:end]
-        if _generic_today(doc.text, end, text):
+    body = doc.text  # Doc.text is rebuilt from the tokens on every access
+    for start, end, rule in _candidate_spans(body):
+        text = body[start:end]
+        if _generic_today(body, end, text):
             continue
-        context = replace(context, tense=_clause_tense(doc, start, end))
+        context = replace(context, tense=clause_tense(doc, start, end))
         found = normalise(rule, text, context)
         if found is None:
             continue
@@ -86,41 +84,3 @@ def _candidate_spans(text: str) -> list[tuple[int, int, str]]:
             taken.append((start, end, name))
     taken.sort()
     return taken
-
-
-def _clause_tense(doc: Doc, start: int, end: int) -> str | None:
-    """'past', 'future' or None for the clause a time expression sits in, read from the parse."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    if doc.text.startswith("'s", end):
-        return None  # "Wednesday's ruling" names a day by what happened on it, whatever the verb
-    if span[0].i > 0 and doc[span[0].i - 1].lower_ in _DEADLINE_WORDS:
-        return "future"  # "until 9 a.m. Tuesday", "by Jan. 14" set a deadline
-    verb: Token = span.root
-    for _ in range(8):
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-            break
-        verb = verb.head
-    return _verb_tense(verb)
-
-
-def _verb_tense(verb: Token) -> str | None:
-    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass")]
-    perfect = any(aux.lower_ in ("have", "has", "had") for aux in auxiliaries)
-    for aux in auxiliaries:
-        if aux.lower_ in _FUTURE_AUX:
-            return "future"
-        if aux.tag_ == "MD" and aux.lower_ != "could":  # "would meet Friday" looks ahead...
-            return "past" if perfect else "future"  # ...unless "would have met"
-    if any(aux.tag_ in _PAST_TAGS for aux in auxiliaries) or verb.tag_ in _PAST_TAGS:
-        return "past"
-    if any(aux.lower_ in ("has", "have") for aux in auxiliaries):
-        return "past"
-    if any(aux.tag_ == "TO" for aux in auxiliaries) and not perfect:
-        return "future"  # "plans to meet Friday", "was set to resume Monday"
-    if verb.tag_ == "VBG" and any(aux.tag_ in ("VBZ", "VBP") for aux in auxiliaries):
-        return "future"  # "is meeting Friday" is a plan
-    if verb.tag_ in ("VBZ", "VBP"):
-        return "present"
-    return None

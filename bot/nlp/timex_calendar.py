@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from dateutil.easter import easter
-from dateutil.relativedelta import MO, TH, relativedelta
+from dateutil.relativedelta import MO, TH, TU, relativedelta
 
 from bot.nlp.timex_lexicon import MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
 
@@ -184,6 +184,8 @@ def holiday_date(name: str | tuple[int, int], year: int) -> date:
         return easter(year)
     if name == "thanksgiving":
         return date(year, 11, 1) + relativedelta(weekday=TH(4))
+    if name == "election":  # US general elections: the Tuesday after the first Monday of November
+        return date(year, 11, 2) + relativedelta(weekday=TU(1))
     if name == "labor":
         return date(year, 9, 1) + relativedelta(weekday=MO(1))
     return date(year, 5, 31) + relativedelta(weekday=MO(-1))

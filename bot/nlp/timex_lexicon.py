@@ -145,7 +145,8 @@ SEASONS: dict[str, str] = {
 
 # Vague references: (surface, TimeML value); longest are tried first by the rule table.
 # Only words that news annotators mark as time expressions most of the time are listed:
-# "previously", "soon" or a bare "future" are more often not marked than marked.
+# "previously", "soon", a bare "future" or the adjective "recent" are more often not marked than
+# marked.
 VAGUE_REFS: dict[str, str] = {
     "now": "PRESENT_REF",
     "right now": "PRESENT_REF",
@@ -155,7 +156,6 @@ VAGUE_REFS: dict[str, str] = {
     "nowadays": "PRESENT_REF",
     "at present": "PRESENT_REF",
     "recently": "PAST_REF",
-    "recent": "PAST_REF",
     "more recently": "PAST_REF",
     "lately": "PAST_REF",
     "the past": "PAST_REF",
@@ -176,6 +176,9 @@ VAGUE_REFS: dict[str, str] = {
     "the coming years": "FUTURE_REF",
     "the coming weeks": "FUTURE_REF",
     "the coming days": "FUTURE_REF",
+    "future quarters": "FUTURE_REF",
+    "coming quarters": "FUTURE_REF",
+    "the coming quarters": "FUTURE_REF",
 }
 
 # Adverbs and phrases of frequency -> (SET value).
@@ -206,6 +209,7 @@ HOLIDAYS: dict[str, tuple[int, int] | str] = {
     "easter sunday": "easter",
     "labor day": "labor",
     "memorial day": "memorial",
+    "election day": "election",
 }
 
 DECADE_WORDS: dict[str, int] = {

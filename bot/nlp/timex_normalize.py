@@ -35,6 +35,7 @@ from bot.nlp.timex_lexicon import (
     VAGUE_REFS,
     WEEKDAYS,
 )
+from bot.nlp.timex_periods import anchored_weekday, century, half, week_of
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,13 @@ def _spelled_year(text: str) -> int | None:
 
 
 def _the_year(text: str) -> int | None:
-    return find_year(text) or _spelled_year(text)
+    spelled = re.search(r"(?:nineteen|eighteen|the year two).*", text, re.IGNORECASE)
+    return find_year(text) or (_spelled_year(spelled.group(0)) if spelled else None)
 
 
 def _clock(text: str, ctx: Context) -> Normalised | None:
     lower = text.lower()
-    day = _day_in(text, ctx) or ctx.ref
+    day = _day_in(text, ctx) or ctx.anchor or ctx.ref
     if "noon" in lower or "midday" in lower:
         return "TIME", f"{day_value(day)}T12:00", "time"
     if "midnight" in lower:
@@ -134,7 +136,8 @@ def _day_in(text: str, ctx: Context) -> date | None:
     for word, offset in (("yesterday", -1), ("tomorrow", 1), ("today", 0), ("tonight", 0)):
         if word in lower:
             return ctx.ref + timedelta(days=offset)
-    found = _date(text, ctx)
+    month = re.search(r"(?-i:[A-Z][a-z]{2})", text)  # the hour comes before the month name
+    found = _date(text[month.start() :], ctx) if month else None
     return date.fromisoformat(found[1]) if found and found[2] == "day" else None
 
 
@@ -211,7 +214,7 @@ def _decade(text: str, ctx: Context) -> Normalised | None:
     if digits:
         found = digits.group(1).lstrip("'")
         if len(found) == 2:
-            found = ("19" if int(found) > ctx.ref.year % 100 else "20") + found
+            found = ("20" if 2000 + int(found) <= ctx.ref.year else "19") + found
         return "DATE", found[:3], "decade"
     for word, tens in DECADE_WORDS.items():
         if word in text.lower():
@@ -264,6 +267,9 @@ def _ago(text: str, ctx: Context) -> Normalised | None:
     count = parse_number(lower[: unit.start()])
     backward = re.search(r"\b(ago|earlier|before|back)\b", lower) is not None
     if count is None or any(f"{word} " in lower for word in VAGUE_COUNTS):
+        if re.search(r"\b(ago|from now|hence)\b", lower) is None:
+            # "a few days later" counts from a date the text gives, not from now: only its length
+            return "DURATION", duration_value(None, unit.group(1)), None
         return "DATE", "PAST_REF" if backward else "FUTURE_REF", None
     if backward and whole_year(count, unit.group(1)) and ctx.quarter:
         return "DATE", _year_before(ctx.quarter), "quarter"  # results compared with a year ago
@@ -287,17 +293,22 @@ def _deictic(text: str, ctx: Context) -> Normalised | None:
     lower = " ".join(text.lower().split())
     if lower in ("year-end", "year's end", "the end of the year", "year end", "around year end"):
         return "DATE", f"{ctx.ref.year:04d}", "year"
+    if re.fullmatch(r"(?:the )?past (decade|century)", lower):
+        # "over the past decade" is the ten years up to now, like "the past ten years"
+        return "DURATION", "P10Y" if lower.endswith("decade") else "P100Y", None
     if lower in ("year-earlier", "year-ago"):
         if ctx.quarter:
             return "DATE", _year_before(ctx.quarter), "quarter"
         return "DATE", f"{ctx.ref.year - 1:04d}", "year"
     unit = lower.split()[-1]
     determiner = re.search(
-        r"\b(this|last|next|that|same|following|previous|preceding|prior|current|latest|most recent"
-        r"|past|coming|year-earlier|year-ago|first|final)\b",
+        r"\b(this past|this coming|this|last|next|that|same|following|previous|preceding|prior"
+        r"|current|latest|most recent|past|coming|year-earlier|year-ago|first|final|full)\b",
         lower,
     )
-    word = determiner.group(1) if determiner else "the"
+    word = determiner.group(1).removeprefix("this ") if determiner else "the"
+    if word == "full" and unit == "year":
+        return "DATE", f"{ctx.ref.year:04d}", "year"  # "the full year" is this year, whole
     if unit in SEASONS:
         return _season_relative(word, SEASONS[unit], ctx)
     if unit in ("morning", "afternoon", "evening", "night", "day"):
@@ -377,7 +388,7 @@ def _season_relative(word: str, code: str, ctx: Context) -> Normalised:
 
 def _season(text: str, ctx: Context) -> Normalised | None:
     code = next(c for word, c in SEASONS.items() if word in text.lower())
-    year = find_year(text)
+    year = _the_year(text)
     if year is None:
         return _season_relative("the", code, ctx)
     return "DATE", f"{year:04d}-{code}", None
@@ -401,8 +412,8 @@ def _duration(text: str, ctx: Context) -> Normalised | None:
     if lower.startswith(("decades", "centuries")):
         return "DURATION", "PXE" if lower.startswith("decades") else "PXC", None
     unit = _UNIT_RE.search(text)
-    if not unit:
-        return None
+    if not unit or (unit.group(0)[0].isupper() and text[0].isdigit()):
+        return None  # "60 Minutes", "48 Hours" are programme titles
     head = lower[: unit.start()]
     vague = any(re.search(rf"\b{word}\b", head) for word in VAGUE_COUNTS)
     ranged = re.search(r"(\S+)\s+(?:to|or|-)\s+\S+\s*$", head)
@@ -446,6 +457,10 @@ def _vague(text: str, ctx: Context) -> Normalised | None:
 
 
 HANDLERS: dict[str, Callable[[str, Context], Normalised | None]] = {
+    "half": half,
+    "century": century,
+    "week_of": week_of,
+    "anchored_weekday": anchored_weekday,
     "clock": _clock,
     "date": _date,
     "month_year": _month_year,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.nlp.timex_lexicon import DECADE_WORDS, HOLIDAYS, SET_WORDS, VAGUE_COUNTS, VAGUE_REFS
+from bot.nlp.timex_periods import ORDINAL_WORDS
 
 
 def _alt(words: object) -> str:
@@ -21,14 +22,14 @@ MONTH = (
 )
 # A bare "May" reads as the month only after a word that introduces a date; "the March" is a walk.
 MONTH_ALONE = (
-    r"(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|(?<!the\s)(?<!a\s)March|Mar\.|Apr(?:il|\.)|June|July"
+    r"(?-i:Jan(?:uary|\.)|Feb(?:ruary|\.)|(?<!the\s)(?<!a\s)March(?!\s+(?:for|on|against|of\s+the)\b)|Mar\.|Apr(?:il|\.)|June|July"
     r"|Aug(?:ust|\.)|Sept(?:ember|\.)|Sep\.|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.)"
     r"|(?:(?<=in )|(?<=of )|(?<=since )|(?<=until )|(?<=last )|(?<=next )|(?<=early )"
     r"|(?<=late )|(?<=mid-)|(?<=this )|(?<=through ))May)"
 )
 WEEKDAY = r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%])"
-YEAR = r"(?<![\d$£€.,:/-])(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|\s+percent)"
+YEAR = r"(?<![\d$£€.,:/])(?<!\d-)(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d|\s+percent)"
 SMALL = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|seventeen|eighteen|nineteen"
@@ -51,7 +52,8 @@ PREMOD = (
     r"|no\s+less\s+than|upwards\s+of|barely|exactly|the\s+better\s+part\s+of)"
 )
 EDGE = (
-    r"(?:early|late|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|the\s+start\s+of)"
+    r"(?:(?:early|late|mid)-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of"
+    r"|the\s+start\s+of)"
 )
 PART = r"(?:morning|afternoon|evening|night)"
 CLOCK = (
@@ -66,9 +68,9 @@ SPELLED_YEAR = (
     r"|eighteen|nineteen)"
 )
 DETERMINER = (
-    r"(?:this|last|next|that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding"
+    r"(?:this\s+past|this\s+coming|this|last|next|that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding"
     r"|the\s+prior|the\s+current|the\s+latest|the\s+most\s+recent|the\s+past|the\s+last"
-    r"|the\s+coming|the\s+year-earlier|the\s+year-ago|the\s+first|the\s+final|the)"
+    r"|the\s+coming|the\s+year-earlier|the\s+year-ago|the\s+first|the\s+final|the\s+full|the)"
 )
 
 
@@ -94,7 +96,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "clock",
         rf"(?:(?:about|around|at\s+about|approximately)\s+)?{CLOCK}{ZONE}"
-        rf"(?:,?\s+(?:{WEEKDAY}|yesterday|today|tomorrow|tonight|{MONTH}\s+{DAY}(?:,\s+{YEAR})?))?",
+        rf"(?:(?:\s+\([^()]{{1,24}}\))?,?\s+(?:{WEEKDAY}|yesterday|today|tomorrow|tonight|{MONTH}\s+{DAY}(?:,\s+{YEAR})?))?",
         rf"(?:noon|midnight|midday)\s+{WEEKDAY}",
     ),
     _rule(
@@ -118,6 +120,18 @@ RULES: tuple[Rule, ...] = (
         rf"(?:\s+of\s+(?:fiscal\s+)?(?:{YEAR}|this\s+year|last\s+year|next\s+year))?",
         rf"the\s+{YEAR}\s+(?:fiscal\s+)?(?:quarter|period)",
     ),
+    _rule(
+        "half",
+        r"the\s+(?:first|second|last|latter)\s+half\s+of\s+"
+        rf"(?:{YEAR}|(?:this|last|next|the)\s+year|the\s+(?:(?:1[5-9]|20)\d0|')\d?0?'?s)",
+    ),
+    _rule(
+        "century",
+        rf"(?:the\s+)?(?:{EDGE}\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)|{_alt(ORDINAL_WORDS)})[- ]century",
+        r"(?:this|the\s+past|the\s+current)\s+century",
+    ),
+    _rule("week_of", rf"the\s+(?:week|weekend)\s+of\s+{MONTH}\s+{DAY}(?:,?\s+{YEAR})?"),
+    _rule("anchored_weekday", rf"the\s+(?:previous|preceding|prior|following|next)\s+{WEEKDAY}"),
     _rule(
         "decade",
         rf"(?:the\s+)?(?:{EDGE}\s*)?(?:(?:1[5-9]|20)\d0|')\d?0?'?s",
@@ -154,8 +168,10 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "season",
-        rf"(?:{EDGE}\s*)?(?:spring|summer|autumn|winter|fall)(?:\s+of)?\s+{YEAR}",
+        rf"(?:the\s+)?(?:{EDGE}\s*)?(?:spring|summer|autumn|winter|fall)(?:\s+of)?\s+"
+        rf"(?:{YEAR}|{SPELLED_YEAR})",
         r"(?<=in\s)(?:spring|summer|autumn|winter)",
+        r"the\s+(?:early|late)\s+(?:spring|summer|autumn|winter|fall)",
     ),
     _rule(
         "holiday",
