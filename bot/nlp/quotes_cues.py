@@ -61,6 +61,14 @@ class CueFinder(SpeakerFinder):
         for step in steps:
             found = step(span)
             if found is not None and found.speaker:
+                if step == self._trailing and not self._starts_sentence(span) \
+                        and self.orgs.is_org(found.span[0] if found.span else None):
+                    # "Kim blamed the "unilateral" attitude, it added": the outlet relays the
+                    # words of the person whose speech or stance verb governs them.
+                    inner = self._governing(span)
+                    if inner is not None and inner.speaker and inner.is_speech and \
+                            not self.orgs.is_org(inner.span[0] if inner.span else None):
+                        return inner
                 return found
             speakerless = speakerless or found
         return speakerless
@@ -243,7 +251,11 @@ class CueFinder(SpeakerFinder):
             if not self._near(outer, current):
                 break  # a parse that runs across a paragraph break
             found = self._speaker_of_clause(outer)
-            if found[0]:
+            # An outlet relaying a person's words ("X blamed the "unilateral" attitude, it
+            # added") does not make them the outlet's: a named person stays the speaker.
+            relayed = self.orgs.is_org(found[1][0] if found[1] else None) and not \
+                self.orgs.is_org(speaker[1][0] if speaker[1] else None)
+            if found[0] and not relayed:
                 speaker, verb = found, outer
             current = outer
         return Attribution(verb.text, *speaker, True)

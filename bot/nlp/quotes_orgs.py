@@ -36,7 +36,16 @@ def _strip_article(text: str) -> str:
     return text
 
 
+# An organisation named inside a subject phrase ("the Committee for X (CPRC) said") stands
+# for that subject: climb to the phrase's head through these, but never from a possessor.
+_PHRASE_DEPS = {"appos", "pobj", "prep", "compound"}
+
+
 def _rank(tok: Token) -> int:
+    for _ in range(6):
+        if tok.dep_ not in _PHRASE_DEPS or tok.head.i == tok.i:
+            break
+        tok = tok.head
     if tok.dep_ in SUBJECT_DEPS:
         return 0 if tok.head.dep_ == "ROOT" else 1
     return 2
@@ -94,6 +103,13 @@ class OrgIndex:
         text = self.doc.text[first.idx : head.idx + len(head)]
         name = _strip_article(text)
         return (name, first.idx) if name[:1].isupper() else (text, first.idx)
+
+    def is_org(self, start: int | None) -> bool:
+        """Whether a speaker found at this offset is an organisation or group, not a person."""
+        if start is None:
+            return False
+        sent = max(0, bisect.bisect_right(self._sent_starts, start) - 1)
+        return any(item.start == start for _, _, item in self._items[sent])
 
     def resolve(self, pronoun: Token) -> OrgMention | None:
         """The organisation "it" stands for, or the organisation or group "they" stands for:

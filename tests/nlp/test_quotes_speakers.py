@@ -149,3 +149,21 @@ def test_a_continued_quote_in_the_next_paragraph_keeps_its_speaker(nlp):
     quotes = quotes_in(nlp, text)
     assert len(quotes) == 3
     assert {q.speaker for q in quotes} == {"Ruth Amadi"}
+
+
+def test_an_outlet_relaying_a_partial_quote_does_not_take_it_from_the_person(nlp):
+    text = (
+        "Union leader Marta Kovac met the board on Tuesday, the Baltic News Agency reported. "
+        'Kovac also criticised the board\'s "reckless" cuts to the pension fund, it added.'
+    )
+    assert speaker_of(quotes_in(nlp, text), "reckless") == "Marta Kovac"
+
+
+def test_it_is_the_organisation_named_inside_the_subject_phrase(nlp):
+    text = (
+        "The Council for the Protection of Rivers (CPR) said the ministry was ignoring the "
+        "pollution reports. "
+        'It also urged the regional government to take "far stronger measures" at once.'
+    )
+    assert speaker_of(quotes_in(nlp, text), "far stronger measures") in (
+        "CPR", "Council for the Protection of Rivers")
