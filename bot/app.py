@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from bot.alerts import queue_alerts
 from bot.channel_commands import channel_handlers
@@ -10,12 +12,20 @@ from bot.config import Settings
 from bot.dispatch import Dispatcher, answer_handlers, parse_request
 from bot.ingest.service import Ingestor, IngestReport
 from bot.models import ArticleDraft, Reply, Request
-from bot.outbox import Outbox
+from bot.models import ReplyItem
+from bot.outbox import Outbox, iso, reply_to_json, stable_nonce
 from bot.sources import Sources, fetch_drafts
 from storage.channels import ChannelStore
 from storage.sqlite_store import SourceTable, SqliteStore
 
 log = logging.getLogger(__name__)
+
+
+def _json_health(source: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return dict(json.loads(source.get("health") or "{}"))
+    except ValueError:
+        return {}
 
 
 class Newsdesk:
@@ -35,9 +45,24 @@ class Newsdesk:
         """New articles (not a source's first fetch) arrived: alerts are decided here."""
         queue_alerts(self.store, self.outbox)
 
-    def source_disabled(self, source: dict, message: str) -> None:
-        """A source was disabled: tell the channel it was added from, once."""
-        log.warning("%s", message)
+    def source_disabled(self, source: dict[str, Any], message: str) -> None:
+        """A source was disabled: tell the channel it was added from, once, through the outbox.
+
+        Sources added from the command line have no channel; the log line is all they get.
+        """
+        log.warning("source %s disabled", source["id"])
+        if not source.get("platform") or not source.get("channel") \
+                or source["platform"] == "cli":
+            return
+        disabled_at = _json_health(source).get("last_failure_at") or ""
+        self.outbox.store.enqueue(
+            platform=source["platform"], channel=source["channel"], kind="notice",
+            payload=json.dumps(reply_to_json(Reply("Source disabled", (ReplyItem(message),)))),
+            # One notice per disabling: a source re-enabled and disabled again is told anew.
+            nonce=stable_nonce("source-disabled", source["id"], disabled_at),
+            created_at=iso(self.outbox.now()),
+        )
+        self.outbox.ring()
 
     async def handle(self, request: Request) -> Reply:
         return await self.dispatcher.handle(request)

@@ -265,7 +265,9 @@ class Sources:
                        f"{health.describe(state, row['id'], _now())}")
             log.warning("source %s disabled: %s", row["id"], state.reason)
             if self.notify:
-                self.notify(row, message)
+                # Told before the flag is stored: a crash in between tells again, and the
+                # notice's nonce (fixed by the disabling) makes that the same post.
+                self.notify({**row, **values}, message)
         self.table.update(row["id"], **values)
 
     async def poll_due(self, now: datetime | None = None) -> PollReport:

@@ -226,3 +226,17 @@ async def test_a_bad_url_is_one_clear_sentence(tmp_path):
         reply = await bot.handle(_admin("source add", bad))
         assert reply.error and "not an http or https address" in reply.title
         assert json.dumps(reply.data)
+
+
+async def test_a_disabled_source_is_announced_once_in_the_channel_it_was_added_from(
+        tmp_path, site):
+    bot = _bot(tmp_path, allow_private_networks=True)
+    source_id = bot.sources.table.add(f"{site.base}/broken.xml", "Broken", "feed",
+                                      platform="slack", channel="C42", added_by="U1")
+    now = datetime.now(UTC)
+    for hours in (1, 30, 60, 90):
+        await bot.sources.poll_due(now + timedelta(hours=hours))
+    notices = [p for p in bot.outbox.store.posts() if p["kind"] == "notice"]
+    assert len(notices) == 1
+    assert (notices[0]["platform"], notices[0]["channel"]) == ("slack", "C42")
+    assert f"/source enable {source_id}" in notices[0]["payload"]
