@@ -11,8 +11,7 @@ from bot.channel_commands import channel_handlers
 from bot.config import Settings
 from bot.dispatch import Dispatcher, answer_handlers, parse_request
 from bot.ingest.service import Ingestor, IngestReport
-from bot.models import ArticleDraft, Reply, Request
-from bot.models import ReplyItem
+from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.outbox import Outbox, iso, reply_to_json, stable_nonce
 from bot.sources import Sources, fetch_drafts
 from storage.channels import ChannelStore
