@@ -194,9 +194,11 @@ def outcome(db: Path, posts: Path) -> Outcome:
 
 def _start(db: Path, posts: Path, log: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "tests.test_restarts", str(db), str(posts)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
-                            stderr=log.open("a"))
+    # The child gets its own copy of the descriptor; ours is closed at once.
+    with log.open("a") as errors:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.test_restarts", str(db), str(posts)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, stderr=errors)
 
 
 def _run_to_the_end(db: Path, posts: Path, log: Path) -> None:
@@ -227,7 +229,7 @@ def test_killed_at_random_points_it_loses_nothing_and_posts_nothing_twice(
             finished = line.strip() == "done"
             events -= line.strip() in ("stored", "posted")
         if finished or not line:
-            proc.wait(timeout=60)
+            proc.communicate(timeout=60)  # waits, and closes our end of its stdout
             break
         # Let it run on for up to 40 ms: into the NLP pass, a transaction or a post.
         asyncio.run(asyncio.sleep(rng.uniform(0, 0.04)))

@@ -41,9 +41,10 @@ def render_reply(reply: Reply) -> Group:
 
 def reply_as_text(reply: Reply) -> str:
     """Plain text of a reply (for logs of posts and for tests)."""
+    import io
+
     from rich.console import Console
 
-    console = Console(width=100, no_color=True, color_system=None, record=True,
-                      file=open("/dev/null", "w"))  # noqa: SIM115 - rich needs a file
+    console = Console(width=100, no_color=True, color_system=None, file=io.StringIO())
     console.print(render_reply(reply))
-    return console.export_text()
+    return console.file.getvalue()  # type: ignore[attr-defined]
