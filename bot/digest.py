@@ -120,6 +120,8 @@ def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
                          "sources": _sources_json(refs, g["article_ids"])} for g in events]
 
     quotes = [q for q in _quote_groups(store.quotes_in(article_ids)) if q["speaker"]]
+    # Notable: carried by more outlets, then whole statements before a word or two in quotes.
+    quotes.sort(key=lambda q: (-len(q["article_ids"]), len(q["text"].split()) < 6))
     for group in quotes[:MAX_QUOTES]:
         items.append(ReplyItem(f"“{group['text'].rstrip(',')}”", group["speaker"],
                                citer.cite(group["article_ids"])))
