@@ -72,6 +72,10 @@ class Newsdesk:
         return await self.handle(parse_request(line, is_admin=is_admin, channel=channel,
                                                platform=platform))
 
+    async def suggest_names(self, prefix: str) -> list[str]:
+        """People and organisations whose name (or a word of it) starts with the prefix."""
+        return self.store.names_like(prefix, limit=25)
+
     async def fetch_urls(self, urls: list[str], report: IngestReport) -> list[ArticleDraft]:
         """The articles behind feed and page URLs given to `newsdesk ingest`."""
         return await fetch_drafts(urls, self.settings.fetch, report)

@@ -78,7 +78,8 @@ async def _start_adapters(settings: Settings, bot: Newsdesk) -> tuple[dict[str, 
         if settings.discord.enabled:
             from adapters.discord import DiscordAdapter
 
-            discord_adapter = DiscordAdapter(settings.discord, bot.handle)
+            discord_adapter = DiscordAdapter(settings.discord, bot.handle,
+                                             suggest=bot.suggest_names)
             await discord_adapter.start()
             started.append(discord_adapter)
             chats["discord"] = discord_adapter

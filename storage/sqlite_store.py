@@ -338,6 +338,15 @@ class SqliteStore:
         people = sorted(self.people_by_ids(unique), key=lambda p: -p.mentions)
         return people
 
+    def names_like(self, prefix: str, limit: int = 25) -> list[str]:
+        """Canonical names whose name or any alias starts with the prefix, most mentioned first."""
+        pattern = prefix.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [r[0] for r in self.db.execute(
+            "select p.name from people p where p.mentions > 0 and exists (select 1 from "
+            "person_aliases a where a.person_id = p.id and (a.alias like ? escape '\\' "
+            "or a.alias like ? escape '\\')) order by p.mentions desc limit ?",
+            (pattern, "% " + pattern, limit)).fetchall()]
+
     def articles_of_person(self, person_id: int, limit: int = 200) -> list[int]:
         return [r[0] for r in self.db.execute(
             "select article_id from article_people where person_id = ? "

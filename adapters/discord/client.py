@@ -16,7 +16,7 @@ import discord.http
 import yarl
 from discord import app_commands
 
-from adapters.discord.commands import build_tree
+from adapters.discord.commands import Suggest, build_tree
 from adapters.discord.render import render
 from bot.commands import CommandSpec
 from bot.config import DiscordSettings
@@ -84,7 +84,8 @@ class DiscordAdapter:
     platform = "discord"
 
     def __init__(
-        self, settings: DiscordSettings, handle: Handler, *, guild_ready_timeout_s: float = 2.0
+        self, settings: DiscordSettings, handle: Handler, *, guild_ready_timeout_s: float = 2.0,
+        suggest: Suggest | None = None,
     ) -> None:
         self._settings = settings
         self._handle = handle
@@ -95,7 +96,7 @@ class DiscordAdapter:
             allowed_mentions=NO_PINGS,
             guild_ready_timeout=guild_ready_timeout_s,
         )
-        self.tree = build_tree(self.client, self._run_command)
+        self.tree = build_tree(self.client, self._run_command, suggest)
         self.tree.error(self._on_tree_error)
         self.client.setup_hook = self._sync_commands  # type: ignore[method-assign]
         self._runner: asyncio.Task[None] | None = None

@@ -19,6 +19,11 @@ from bot.commands import COMMANDS, CommandSpec
 
 # Called for every invocation with the command's spec and its option values in table order.
 Runner = Callable[[discord.Interaction[Any], CommandSpec, list[str | None]], Awaitable[None]]
+# Names in the coverage that start with what the member typed so far.
+Suggest = Callable[[str], Awaitable[list[str]]]
+# Options that take a person's or organisation's name, offered names as the member types.
+NAME_OPTIONS = {"name", "query"}
+CHOICES_MAX = 25
 
 DESCRIPTION_MAX = 100
 # The subcommand that stands for a group's own command (Discord cannot invoke a group).
@@ -59,8 +64,18 @@ def _callback_for(spec: CommandSpec, run: Runner) -> Callable[..., Coroutine[Any
     return callback
 
 
+def _autocomplete(suggest: Suggest) -> Callable[..., Coroutine[Any, Any, list[Any]]]:
+    async def complete(interaction: discord.Interaction[Any],
+                       current: str) -> list[app_commands.Choice[str]]:
+        names = await suggest(current)
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:CHOICES_MAX]]
+
+    return complete
+
+
 def _command(
-    spec: CommandSpec, name: str, run: Runner, parent: app_commands.Group | None = None
+    spec: CommandSpec, name: str, run: Runner, parent: app_commands.Group | None = None,
+    suggest: Suggest | None = None,
 ) -> app_commands.Command[Any, ..., None]:
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=name,
@@ -69,6 +84,10 @@ def _command(
         parent=parent,
         allowed_contexts=None if parent else _GUILD_ONLY,
     )
+    if suggest is not None:
+        for arg in spec.args:
+            if arg.name in NAME_OPTIONS:
+                command.autocomplete(arg.name)(_autocomplete(suggest))
     if parent is None:
         command.guild_only = True
         if spec.admin:
@@ -76,7 +95,9 @@ def _command(
     return command
 
 
-def build_commands(run: Runner) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
+def build_commands(
+    run: Runner, suggest: Suggest | None = None
+) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
     """Top-level commands and groups for every entry of the command table."""
     top: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
     members: dict[str, list[CommandSpec]] = {}
@@ -85,7 +106,7 @@ def build_commands(run: Runner) -> list[app_commands.Command[Any, ..., None] | a
 
     for group_name, specs in members.items():
         if len(specs) == 1 and specs[0].sub is None:
-            top.append(_command(specs[0], group_name, run))
+            top.append(_command(specs[0], group_name, run, suggest=suggest))
             continue
         # Discord applies default_member_permissions to a whole top-level command only, so a
         # group is hidden from non-admins only when every subcommand in it is for admins;
@@ -100,14 +121,17 @@ def build_commands(run: Runner) -> list[app_commands.Command[Any, ..., None] | a
             default_permissions=MANAGE_SERVER if all_admin else None,
         )
         for spec in specs:
-            group.add_command(_command(spec, spec.sub or GROUP_SELF_NAME, run, parent=group))
+            group.add_command(_command(spec, spec.sub or GROUP_SELF_NAME, run, parent=group,
+                                       suggest=suggest))
         top.append(group)
     return top
 
 
-def build_tree(client: discord.Client, run: Runner) -> app_commands.CommandTree[discord.Client]:
+def build_tree(
+    client: discord.Client, run: Runner, suggest: Suggest | None = None
+) -> app_commands.CommandTree[discord.Client]:
     """A CommandTree holding every command globally; guild syncs copy them per guild."""
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
-    for command in build_commands(run):
+    for command in build_commands(run, suggest):
         tree.add_command(command)
     return tree

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 
@@ -402,3 +403,22 @@ async def test_the_bot_token_never_appears_in_the_logs(
         await adapter.close()
 
     assert standin.token not in caplog.text
+
+
+async def test_typing_a_name_offers_the_people_in_the_coverage(
+    standin: DiscordStandIn, summit_bot: Any
+) -> None:
+    adapter = DiscordAdapter(settings_for(standin), summit_bot.handle,
+                             guild_ready_timeout_s=0.05, suggest=summit_bot.suggest_names)
+    await adapter.start()
+    try:
+        interaction = await standin.invoke("/who", {"name": "kim"}, typing="name")
+        await standin.wait_for(lambda: interaction.responses)
+    finally:
+        await adapter.close()
+
+    (answer,) = interaction.responses
+    assert answer["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    offered = [choice["value"] for choice in answer["data"]["choices"]]
+    assert offered[0] == "Kim Jong-un", "the most mentioned first"
+    assert "Kim Jong-il" in offered and "Vladimir Putin" not in offered

@@ -416,14 +416,21 @@ class DiscordStandIn:
         *,
         user_id: str | None = None,
         permissions: int = 0,
+        typing: str | None = None,
     ) -> Interaction:
-        """Dispatch INTERACTION_CREATE for '/who' or '/source add' as typed by a member."""
+        """Dispatch INTERACTION_CREATE for '/who' or '/source add' as typed by a member.
+
+        typing: the option the member is still typing (its value so far is in options); the
+        interaction is then an autocomplete request (type 4), answered with choices (type 8).
+        """
         parts = command.lstrip("/").split()
         scope = self.guild_id if self.guild_id in self.commands else None
         registered = {c["name"]: c for c in self.commands.get(scope, [])}
         if parts[0] not in registered:
             raise LookupError(f"/{parts[0]} was never synced")
-        values = [{"type": 3, "name": k, "value": v} for k, v in (options or {}).items()]
+        values: list[dict[str, Any]] = [
+            {"type": 3, "name": k, "value": v, **({"focused": True} if k == typing else {})}
+            for k, v in (options or {}).items()]
         data: dict[str, Any] = {
             "id": registered[parts[0]]["id"],
             "name": parts[0],
@@ -439,9 +446,10 @@ class DiscordStandIn:
         )
         self.interactions[interaction.id] = interaction
         member = self._member(user_id or snowflake(), permissions)
-        await self.dispatch(
-            "INTERACTION_CREATE", self._interaction_create(interaction, data, member)
-        )
+        payload = self._interaction_create(interaction, data, member)
+        if typing is not None:
+            payload["type"] = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
+        await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
     # ---- gateway ----

@@ -71,3 +71,11 @@ def test_a_topic_search_never_fails_on_odd_characters(tmp_path):
     assert store.search_articles('dock" OR *') == []
     assert store.search_articles("Port Elm") != []
     assert store.search_articles("\"") == []
+
+
+def test_names_like_matches_a_word_start_and_treats_wildcards_literally(tmp_path):
+    store = SqliteStore(tmp_path / "news.db")
+    Ingestor(store, "en_core_web_sm").store_drafts([STORY])
+    assert store.names_like("ru") == ["Ana Ruiz"], "a surname's start finds the person"
+    assert store.names_like("ana") == ["Ana Ruiz"]
+    assert store.names_like("%") == [] and store.names_like("_na") == []
