@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 
 from spacy.tokens import Doc
 
 from bot.models import TimeMention
-from bot.nlp.timex_calendar import find_year
+from bot.nlp.timex_calendar import find_month, find_year
+from bot.nlp.timex_compose import day_offset, second_day
 from bot.nlp.timex_normalize import Context, normalise
 from bot.nlp.timex_rules import RULES
 from bot.nlp.timex_tense import clause_tense
+
+_TITLE_WORD_RE = re.compile(
+    r"(?<=\s)(?-i:Week|Weekend|Month|Year|Day|Night|Morning|Evening|Hours?|Minutes?)\b"
+)
+
+
+# A capitalised word that does not open a sentence, then one space.
+_NAME_BEFORE_RE = re.compile(r"(?<=[a-z,] )(?-i:([A-Z][a-z]+)) $")
 
 
 def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]:
@@ -22,9 +32,15 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
     context = Context(ref=published or date(2000, 1, 1))
     mentions: list[TimeMention] = []
     body = doc.text  # Doc.text is rebuilt from the tokens on every access
-    for start, end, rule in _candidate_spans(body):
+    spans = _candidate_spans(body)
+    for start, end, rule in spans:
         text = body[start:end]
-        if _generic_today(body, end, text):
+        if (
+            _generic_today(body, end, text)
+            or _fate(body, end, text)
+            or _title(rule, text)
+            or _named_year(rule, body, start, text)
+        ):
             continue
         context = replace(context, tense=clause_tense(doc, start, end))
         found = normalise(rule, text, context)
@@ -33,9 +49,17 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
         kind, value, precision = found
         if published is None and kind in ("DATE", "TIME") and value[:1].isdigit():
             value, precision = _without_reference(rule, text, value, precision)
-        mentions.append(TimeMention(start, end, text, kind, value, precision))
-        context = _remember(context, rule, text, value, precision)
+        mention = day_offset(body, TimeMention(start, end, text, kind, value, precision))
+        mentions.append(mention)
+        context = _remember(context, rule, mention.text, mention.value, precision)
+        following = second_day(body, mention)
+        if following is not None and not _taken(following, spans):
+            mentions.append(following)
     return mentions
+
+
+def _taken(mention: TimeMention, spans: list[tuple[int, int, str]]) -> bool:
+    return any(start < mention.end and mention.start < end for start, end, _ in spans)
 
 
 def _remember(context: Context, rule: str, text: str, value: str, precision: str | None) -> Context:
@@ -65,6 +89,25 @@ def _without_reference(
 def _generic_today(text: str, end: int, matched: str) -> bool:
     """ "today's youth" means nowadays in general, which news annotation leaves out."""
     return matched.lower() == "today" and text.startswith("'s", end)
+
+
+def _fate(text: str, end: int, matched: str) -> bool:
+    """ "the future of the company" is its fate, not a time: TimeML leaves it out."""
+    return matched.lower().endswith("future") and text.startswith(" of ", end)
+
+
+def _title(rule: str, matched: str) -> bool:
+    """ "This Week", "Good Morning America": a capitalised unit after the first word names a
+    programme or a work, not a time (holidays such as "Election Day" are matched separately)."""
+    return rule != "holiday" and _TITLE_WORD_RE.search(matched) is not None
+
+
+def _named_year(rule: str, text: str, start: int, matched: str) -> bool:
+    """ "Orion 1980", "Euro 2000": a bare year right after a name is part of that name."""
+    if rule != "year" or not matched.isdigit():
+        return False
+    before = _NAME_BEFORE_RE.search(text, max(0, start - 30), start)
+    return before is not None and find_month(before.group(1)) is None
 
 
 def _candidate_spans(text: str) -> list[tuple[int, int, str]]:

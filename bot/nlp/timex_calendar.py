@@ -86,6 +86,10 @@ def unit_code(word: str) -> tuple[str, bool]:
     return UNITS.get(word, UNITS.get(word + "y", ("X", False)))
 
 
+_CALENDAR_FINER = {"Y": (12, "M"), "D": (24, "H")}  # half a unit, written in the next unit down
+_CLOCK_FINER = {"H": (60, "M"), "M": (60, "S")}
+
+
 def duration_value(count: float | None, unit: str) -> str:
     letter, is_clock = unit_code(unit)
     prefix = "PT" if is_clock else "P"
@@ -97,7 +101,7 @@ def duration_value(count: float | None, unit: str) -> str:
         return f"{prefix}X{letter}"
     if count != int(count):
         whole = int(count)
-        finer = {"Y": (12, "M"), "H": (60, "M"), "D": (24, "H")}.get(letter)
+        finer = (_CLOCK_FINER if is_clock else _CALENDAR_FINER).get(letter)
         if finer and count - whole == 0.5:
             sub_prefix = "T" if letter == "D" else ""
             head = f"{prefix}{whole}{letter}" if whole else prefix

@@ -156,6 +156,8 @@ VAGUE_REFS: dict[str, str] = {
     "nowadays": "PRESENT_REF",
     "at present": "PRESENT_REF",
     "recently": "PAST_REF",
+    "then current": "PAST_REF",  # "the then current price" was current then, not now
+    "then-current": "PAST_REF",
     "more recently": "PAST_REF",
     "lately": "PAST_REF",
     "the past": "PAST_REF",

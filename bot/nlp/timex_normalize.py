@@ -80,6 +80,14 @@ _BACKWARD = ("last", "previous", "preceding", "prior", "latest", "most recent", 
 _FORWARD = ("next", "following", "coming")
 
 
+# "N units later" measured from an event: clock units always, calendar ones when no date precedes.
+_CLOCK_UNITS = ("second", "minute", "hour")
+_SHORT_UNITS = ("day", "night", "week")
+# "Friday night", "Tuesday morning": news annotation mostly resolves these to the day itself, and a
+# timeline wants the day; afternoons and evenings keep their part of day.
+_DAY_LIKE_PARTS = ("TNI", "TMO")
+
+
 def _part_suffix(text: str) -> str:
     match = _PART_RE.search(text)
     return "T" + PARTS_OF_DAY[match.group(1).lower().replace("-", " ")] if match else ""
@@ -178,7 +186,8 @@ def _month(text: str, ctx: Context) -> Normalised | None:
         return None
     lower = text.lower()
     if lower.startswith("last"):
-        year = ctx.ref.year if month < ctx.ref.month else ctx.ref.year - 1
+        # the month just gone is "last month"; "last February" written in March is a year back
+        year = ctx.ref.year if month < ctx.ref.month - 1 else ctx.ref.year - 1
     elif lower.startswith("next"):
         year = ctx.ref.year if month > ctx.ref.month else ctx.ref.year + 1
     elif lower.startswith("this"):
@@ -236,7 +245,7 @@ def _weekday(text: str, ctx: Context) -> Normalised | None:
     tense = "future" if "coming" in word else ctx.tense
     day = weekday_near(ctx.ref, weekday, tense, word)
     suffix = _part_suffix(text)
-    if suffix:
+    if suffix and suffix not in _DAY_LIKE_PARTS:
         return "TIME", day_value(day) + suffix, "time"
     return "DATE", day_value(day), "day"
 
@@ -265,6 +274,8 @@ def _ago(text: str, ctx: Context) -> Normalised | None:
     if not unit:
         return None
     count = parse_number(lower[: unit.start()])
+    if count is not None and "and a half" in lower[unit.end() :]:
+        count += 0.5
     backward = re.search(r"\b(ago|earlier|before|back)\b", lower) is not None
     if count is None or any(f"{word} " in lower for word in VAGUE_COUNTS):
         if re.search(r"\b(ago|from now|hence)\b", lower) is None:
@@ -274,6 +285,13 @@ def _ago(text: str, ctx: Context) -> Normalised | None:
     if backward and whole_year(count, unit.group(1)) and ctx.quarter:
         return "DATE", _year_before(ctx.quarter), "quarter"  # results compared with a year ago
     deictic = re.search(r"\b(ago|from now|hence|back)\b", lower) is not None
+    short = unit.group(1).lower() in _CLOCK_UNITS or (
+        unit.group(1).lower() in _SHORT_UNITS and ctx.anchor is None
+    )
+    if not deictic and short:
+        # "an hour later", or "three days later" with no date written before: it counts from an
+        # event, not from the calendar, so TimeML keeps only its length
+        return "DURATION", duration_value(count, unit.group(1)), None
     base = ctx.ref if deictic or ctx.anchor is None else ctx.anchor
     whole = int(count)
     moved = shift(base, -whole if backward else whole, unit.group(1))
@@ -404,7 +422,10 @@ def _holiday(text: str, ctx: Context) -> Normalised | None:
     )
     this_year = holiday_date(HOLIDAYS[name], ctx.ref.year)
     year = year_for(ctx.ref, this_year.month, this_year.day, tense)
-    return "DATE", day_value(holiday_date(HOLIDAYS[name], year)), "day"
+    day = holiday_date(HOLIDAYS[name], year)
+    if lower.endswith(" week"):
+        return "DATE", week_value(day), "week"  # "Easter week": the week the holiday falls in
+    return "DATE", day_value(day), "day"
 
 
 def _duration(text: str, ctx: Context) -> Normalised | None:
@@ -420,6 +441,8 @@ def _duration(text: str, ctx: Context) -> Normalised | None:
     if ranged and parse_number(ranged.group(1)) is not None:
         head = head[: ranged.end(1)]  # "two to three weeks" counts as its lower bound
     count = None if vague else parse_number(head)
+    if count is not None and "and a half" in lower[unit.end() :]:
+        count += 0.5  # "an hour and a half"
     if not vague and count is None:
         count = (
             None if unit.group(0).lower().endswith("s") and not head.strip() else 1

@@ -156,7 +156,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "ago",
-        rf"(?:{PREMOD}\s+)?{COUNT}\s+(?:more\s+)?{UNIT}s?\s+(?:ago|earlier|later|from\s+now|hence|back"
+        rf"(?:{PREMOD}\s+)?{COUNT}\s+(?:more\s+)?{UNIT}s?(?:\s+and\s+a\s+half)?\s+(?:ago|earlier|later|from\s+now|hence|back"
         r"|before(?=\s*[.,;])|after(?=\s*[.,;]))",
     ),
     _rule(
@@ -175,14 +175,14 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "holiday",
-        rf"(?:(?:last|next|this)\s+)?(?-i:{_alt(_capitalised(h) for h in HOLIDAYS)})",
+        rf"(?:(?:last|next|this)\s+)?(?-i:{_alt(_capitalised(h) for h in HOLIDAYS)})(?:\s+week)?",
     ),
     _rule(
         "duration",
         rf"(?:the\s+)?(?:(?:first|last|past|next|coming|previous|latest|final|following|remaining"
         rf"|initial|full|entire|whole)\s+)?(?:{PREMOD}\s+)?{COUNT}(?:\s+(?:to|or|-)\s+{NUM})?\s+"
         rf"(?:(?:more|additional|full|straight|consecutive|long|trading|business|calendar)\s+)?"
-        rf"{UNIT}s?(?:\s+or\s+so)?",
+        rf"{UNIT}s?(?:\s+or\s+so|\s+and\s+a\s+half)?",
         rf"(?:\d+|{TENS}|{SMALL}|{TENS}-(?:one|two|three|four|five|six|seven|eight|nine))-{UNIT}"
         r"(?!s?-old)(?:-long)?",  # "a 6-year-old" is an age, not a time expression
         r"(?:day|week|month|year|decade)-long|(?:decades|centuries)(?:-long|-old)?",
@@ -193,8 +193,8 @@ RULES: tuple[Rule, ...] = (
         "set_phrase",
         rf"(?:every|each|per)\s+(?:other\s+)?(?:{UNIT}|{WEEKDAY}|{MONTH}|{PART})",
         r"(?:(?<=\d\s)|(?<=million\s)|(?<=billion\s)|(?<=percent\s)|(?<=dollars\s)|(?<=cents\s))"
-        r"a\s+(?:year|month|week|day)",
-        rf"(?:once|twice|{SMALL}\s+times)\s+a\s+(?:year|month|week|day)",
+        r"a\s+(?:year|month|week|day)(?!\s+(?:ago|earlier|later|before|after))",
+        rf"(?:once|twice|(?:{SMALL})\s+times)\s+a\s+(?:year|month|week|day)",
         rf"{WEEKDAY}s(?:\s+{PART}s?)?",
     ),
     _rule("vague", _alt(VAGUE_REFS)),
