@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 from bot.models import EventMention, PersonMention, TimeMention
 
 _DATED_PRECISIONS = {"day", "month", "year", "week", "time", "quarter"}
-_MAX_WORDS = 28
+_MAX_WORDS = 36
 # Dependents after the verb that start another clause: another event, not this one.
 _OTHER_CLAUSES = {"advcl", "parataxis", "ccomp", "conj", "relcl", "acl"}
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
@@ -34,8 +34,9 @@ def _anchor(tokens: Span) -> Token | None:
         if token.i not in inside:
             if token.pos_ in ("VERB", "AUX"):
                 return token
-            if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("pobj", "dobj", "nsubj",
-                                                                   "nsubjpass", "attr", "appos"):
+            # A subject's date dates its clause ("activities on Friday ... were cancelled").
+            if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("pobj", "dobj", "attr",
+                                                                   "appos"):
                 return token
         if token.head.i == token.i:
             break
@@ -44,13 +45,16 @@ def _anchor(tokens: Span) -> Token | None:
 
 
 def _phrase_text(anchor: Token, exclude: Span,
-                 skip_spans: Sequence[tuple[int, int]] = ()) -> str:
-    """The anchor's phrase without later clauses, quotes or a leading "On Thursday, "."""
+                 skip_spans: Sequence[tuple[int, int]] = (),
+                 other_dates: Sequence[tuple[int, int]] = ()) -> str:
+    """The anchor's phrase without quotes, a leading "On Thursday, " or later clauses that
+    carry dates of their own (those are other events; "although ..." is part of this one)."""
     skip: set[int] = {t.i for t in anchor.subtree
                       if any(s <= t.idx < e for s, e in skip_spans)}
     for child in anchor.children:
         inside = any(exclude.start <= t.i < exclude.end for t in child.subtree)
-        if child.dep_ in _OTHER_CLAUSES and child.i > anchor.i and not inside:
+        dated = any(s <= t.idx < e for t in child.subtree for s, e in other_dates)
+        if child.dep_ in _OTHER_CLAUSES and child.i > anchor.i and not inside and dated:
             skip.update(t.i for t in child.subtree)
         if inside and child.i < anchor.i and child.dep_ in ("prep", "npadvmod") \
                 and max(t.i for t in child.subtree) < anchor.i:
@@ -60,8 +64,8 @@ def _phrase_text(anchor: Token, exclude: Span,
             if t.i not in skip and sent.start <= t.i < sent.end]
     cut = len(keep) > _MAX_WORDS
     keep = keep[:_MAX_WORDS]
-    while keep and (keep[0].is_punct or keep[0].dep_ in ("cc", "mark", "advmod")
-                    and keep[0].lower_ in ("when", "where")):
+    while keep and (keep[0].is_punct or keep[0].dep_ in ("cc", "mark")
+                    or keep[0].lower_ in ("when", "where")):
         keep.pop(0)
     while keep and (keep[-1].is_punct or keep[-1].dep_ in ("cc", "mark", "prep")):
         keep.pop()
@@ -95,7 +99,8 @@ def find_events(
         anchor = _anchor(span)
         if anchor is None:
             continue
-        text = _phrase_text(anchor, span, skip_spans)
+        others = [(t.start, t.end) for t in times if t is not time]
+        text = _phrase_text(anchor, span, skip_spans, others)
         if len(text.split()) < 3:
             continue
         subtree = list(anchor.subtree)

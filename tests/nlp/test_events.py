@@ -49,3 +49,18 @@ def test_the_people_of_an_event_are_those_named_in_its_clause(nlp):
                                "Critics said little."), PUBLISHED)
     (event,) = [e for e in analysis.events if e.time.value == "2023-06-08"]
     assert set(event.people) == {"Tom Bell", "Ana Ruiz"}
+
+
+def test_a_dated_subject_dates_its_whole_clause_with_its_although_part(nlp):
+    found = events(nlp, "The concert on Friday was cancelled, although the organisers later "
+                        "said a smaller show in the park would go ahead.")
+    text = found["2023-06-09"]
+    assert text.startswith("The concert on Friday was cancelled")
+    assert "smaller show in the park" in text
+
+
+def test_a_later_clause_with_a_date_of_its_own_is_another_event(nlp):
+    found = events(nlp, "The council approved the plan on Tuesday, and construction will "
+                        "start in March 2024.")
+    assert "construction" not in found["2023-06-06"]
+    assert found["2024-03"].lower().startswith("construction will start")
