@@ -16,7 +16,7 @@ from bot.models import Analysis, ArticleDraft, PersonMention, Reply, SourceRef, 
 
 # Picks, among stored candidates, the one an article's person is (None: someone new).
 PersonMatcher = Callable[[PersonMention, Sequence[StoredPerson]], StoredPerson | None]
-# Normalises a name for matching ("Kim Jong Un" and "Kim Jong-un" give one key).
+# Normalises a name for matching ("Jean Luc Picard" and "Jean-Luc Picard" give one key).
 KeyFn = Callable[[str], str]
 
 

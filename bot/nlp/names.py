@@ -36,7 +36,7 @@ def _word_key(word: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """A key that spelling variants share: 'Kim Jong-un', 'Kim Jong Un', 'KIM JONG UN'."""
+    """A key that spelling variants share: 'Jean-Luc Picard', 'Jean Luc Picard', 'JEAN LUC PICARD'."""
     return "".join(_word_key(w) for w in name_words(name))
 
 
@@ -69,7 +69,7 @@ def surname_keys(full_name: str) -> set[str]:
 def full_names_compatible(a: str, b: str) -> bool:
     """May two full names be the same person? Same key, an added middle name, or a dropped first.
 
-    'Kim Jong-un' and 'Kim Jong-il' are not: their last parts differ.
+    'Lee Hsien-loong' and 'Lee Hsien-yang' are not: their last parts differ.
     """
     if name_key(a) == name_key(b):
         return True
@@ -86,7 +86,7 @@ def full_names_compatible(a: str, b: str) -> bool:
 
 
 def acronym(name: str) -> str:
-    """Upper-case initials of a multi-word name ('Korean Central News Agency' -> 'KCNA')."""
+    """Upper-case initials of a multi-word name ('National Weather Service' -> 'NWS')."""
     words = [w for w in re.split(r"[\s\-]+", name) if w]
     if len(words) < 2:
         return ""
@@ -216,7 +216,7 @@ def merge_entities(entries: Sequence[PersonMention]) -> list[PersonMention]:
 
 
 def resolve_name(query: str, entries: Sequence[PersonMention]) -> PersonMention | None:
-    """The entry a user means by a name ('putin', 'Kim Jong Un', 'kcna'), or None."""
+    """The entry a user means by a name ('merkel', 'Jean Luc Picard', 'nws'), or None."""
     key = name_key(query)
     if not key:
         return None

@@ -199,7 +199,7 @@ def _someone_else(lone: list[Candidate], fits: list[_Entity], target: _Entity) -
 
 
 def _cluster_orgs(candidates: list[Candidate]) -> list[_Entity]:
-    """Same key, or an acronym of another's full name ('KCNA', 'Korean Central News Agency')."""
+    """Same key, or an acronym of another's full name ('NWS', 'National Weather Service')."""
     by_key: dict[str, _Entity] = {}
     for cand in candidates:
         key = name_key(cand.full_text or cand.text)
@@ -290,7 +290,7 @@ def _untagged_first_name(doc: Doc, i: int, entity: _Entity) -> int | None:
 
 
 def _stands_alone(doc: Doc, i: int) -> bool:
-    """A lone surname must not be part of another, longer name ('Kim' in 'Kim Yo-jong')."""
+    """A lone surname must not be part of another, longer name ('Lee' in 'Lee Hsien-yang')."""
     nxt = doc[i + 1] if i + 1 < len(doc) else None
     prev = doc[i - 1] if i > 0 else None
     if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
@@ -328,7 +328,7 @@ def _only_inside_roles(doc: Doc, org: _Entity, role_spans: list[tuple[int, int]]
 
 
 def _render(doc: Doc, phrase: RolePhrase, entity: _Entity, people: list[_Entity]) -> str:
-    """'Kim's late father' -> 'late father of Kim Jong-un' when the possessor is a person."""
+    """'Ruiz's late mother' -> 'late mother of Ana Ruiz' when the possessor is a person."""
     if phrase.owner is None:
         return phrase.text
     start, end = phrase.owner

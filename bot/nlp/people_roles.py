@@ -18,7 +18,7 @@ _INNER_PUNCT = frozenset(("-", "&", "."))
 
 @dataclass(frozen=True)
 class RolePhrase:
-    """A role as written, and the possessor it is relative to ('Kim' in "Kim's late father")."""
+    """A role as written, and the possessor it is relative to ('Ruiz' in "Ruiz's late mother")."""
 
     text: str
     start: int  # character span of the whole phrase in the doc
@@ -80,7 +80,7 @@ def _phrase(doc: Doc, tokens: list[Token]) -> RolePhrase | None:
 
 
 def premodifier(doc: Doc, start: int, name_tokens: range) -> RolePhrase | None:
-    """'Russian President [Vladimir Putin]', 'U.S. Secretary of State [Mike Pompeo]'."""
+    """'French President [Emmanuel Macron]', 'U.S. Secretary of State [Antony Blinken]'."""
     sent_start = doc[start].sent.start if start < len(doc) else 0
     taken: list[Token] = []
     inside = set(name_tokens)
@@ -90,7 +90,7 @@ def premodifier(doc: Doc, start: int, name_tokens: range) -> RolePhrase | None:
         if token.ent_type_ in _NUMERIC or token.lower_.rstrip(".") in HONORIFICS:
             break
         if token.text == ")" and i - 2 >= sent_start and doc[i - 2].text == "(":
-            if doc[i - 1].text.isupper():  # "(DPRK) leader": the acronym, not what it expands
+            if doc[i - 1].text.isupper():  # "(UAE) leader": the acronym, not what it expands
                 taken.insert(0, doc[i - 1])
             break
         prev = doc[i - 1] if i - 1 >= sent_start else None
@@ -146,7 +146,7 @@ def _apposition_tokens(doc: Doc, head: Token) -> list[Token]:
 
 
 def apposition(doc: Doc, name_root: Token, start: int, end: int) -> RolePhrase | None:
-    """'[Moon Jae-in], South Korea's president,' and 'Kim's late father, [Kim Jong-il]'."""
+    """'[Olaf Scholz], Germany's chancellor,' and 'Ruiz's late mother, [Rosa Ruiz]'."""
     for child in name_root.rights:
         if child.dep_ == "appos" and child.i >= end and _good_head(child):
             found = _phrase(doc, _apposition_tokens(doc, child))

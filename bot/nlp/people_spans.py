@@ -39,7 +39,7 @@ class Candidate:
     text: str
     start_char: int
     end_char: int
-    full_text: str = ""  # an organisation's full name when this is its acronym ("KCNA")
+    full_text: str = ""  # an organisation's full name when this is its acronym ("NWS")
 
 
 def _fold(text: str) -> str:
@@ -79,7 +79,7 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
     ):
         end -= 1
     if label == "PERSON" and end - start > 1:
-        # "President Putin", "Primorsky Governor Oleg Kozhemiako": the name is after the title.
+        # "President Macron", "Texas Governor Greg Abbott": the name is after the title.
         titles = [i for i in range(start, end - 1) if _is_title(doc[i].text)]
         if titles and doc[titles[-1]].text[:1].isupper():
             start = titles[-1] + 1
@@ -224,7 +224,7 @@ def known_people(doc: Doc) -> dict[str, set[str]]:
 
 def acronym_expansions(doc: Doc) -> tuple[list[Candidate], set[str]]:
     """'Committee for the Peaceful Reunification of the Country (CPRC)': organisations
-    named with their acronym; and the acronyms that stand for places ('(DPRK)')."""
+    named with their acronym; and the acronyms that stand for places ('(UAE)')."""
     orgs: list[Candidate] = []
     place_acronyms: set[str] = set()
     for token in doc:
@@ -271,7 +271,7 @@ def _expansion_start(doc: Doc, paren: int, letters: str) -> int | None:
 
 def headed_org_runs(doc: Doc, taken: set[int]) -> list[Candidate]:
     """Capitalised runs ending or headed by an organisation word the model missed
-    ("the Workers' Party of Korea"); tokens already in a kept entity are skipped."""
+    ("the Workers' Party of Britain"); tokens already in a kept entity are skipped."""
     found: list[Candidate] = []
     i = 0
     while i < len(doc):

@@ -58,8 +58,8 @@ HONORIFICS = word_set("mr mrs ms miss mme mister madam sir dame comrade")
 # Well-known news agencies and wire services: organisations, never people.
 NEWS_AGENCIES = word_set(
     """
-    reuters afp ap upi efe yonhap xinhua kcna tass interfax ria novosti sputnik kyodo jiji
-    bloomberg ansa dpa pti ani irna ipa anadolu bernama antara pna aap cna cgtn nhk kuna
+    reuters afp ap upi xinhua tass interfax ria novosti sputnik kyodo jiji
+    bloomberg ansa dpa pti ani irna ipa anadolu bernama antara pna aap cna nhk kuna
     wam spa mena bna qna petra sana ina apa ntb tt ctk pap mti bta hina tanjug
     """
 ) | frozenset(
@@ -71,13 +71,10 @@ NEWS_AGENCIES = word_set(
         "asian news international",
         "ria novosti",
         "kyodo news",
-        "yonhap news agency",
         "xinhua news agency",
-        "korean central news agency",
         "united press international",
         "deutsche presse-agentur",
         "anadolu agency",
-        "efe news",
         "tass news agency",
     }
 )
@@ -85,7 +82,7 @@ NEWS_AGENCIES = word_set(
 # Capitals and large cities that the small model often tags as people.
 CITIES = word_set(
     """
-    washington london paris berlin moscow beijing tokyo seoul pyongyang hanoi vladivostok
+    washington london paris berlin moscow beijing tokyo
     delhi mumbai kabul tehran baghdad damascus beirut cairo riyadh doha dubai ankara
     istanbul athens rome madrid lisbon dublin brussels amsterdam vienna prague warsaw
     budapest bucharest sofia belgrade kyiv kiev minsk oslo stockholm helsinki copenhagen
@@ -98,12 +95,12 @@ CITIES = word_set(
     chicago boston houston dallas miami atlanta seattle denver phoenix detroit
     philadelphia baltimore cleveland pittsburgh geneva zurich milan munich frankfurt
     hamburg barcelona marseille lyon edinburgh manchester liverpool birmingham
-    panmunjom sochi crimea brooklyn manhattan harlem
+    sochi crimea brooklyn manhattan harlem
     """
 ) | frozenset({"buenos aires", "kuala lumpur", "hong kong", "addis ababa", "tel aviv", "new york"})
 
 # Abbreviations of countries: places, not organisations or people.
-COUNTRY_ABBREVIATIONS = word_set("us usa u.s. u.s.a. uk u.k. uae dprk rok prc roc drc ussr gb")
+COUNTRY_ABBREVIATIONS = word_set("us usa u.s. u.s.a. uk u.k. uae prc roc drc ussr gb")
 
 # Capitalised words the model tags as names that are page furniture or common nouns.
 NOT_NAMES = word_set(

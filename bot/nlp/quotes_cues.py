@@ -63,7 +63,7 @@ class CueFinder(SpeakerFinder):
             if found is not None and found.speaker:
                 if step == self._trailing and not self._starts_sentence(span) \
                         and self.orgs.is_org(found.span[0] if found.span else None):
-                    # "Kim blamed the "unilateral" attitude, it added": the outlet relays the
+                    # "Ruiz blamed the "reckless" cuts, it added": the outlet relays the
                     # words of the person whose speech or stance verb governs them.
                     inner = self._governing(span)
                     if inner is not None and inner.speaker and inner.is_speech and \
