@@ -1,0 +1,95 @@
+"""Each benchmark runs end to end on a tiny input and writes the JSON its README documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import answers, ingest, memory, poll, startup
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One results folder for the module, so the 50-article store is analysed once."""
+    return tmp_path_factory.mktemp("bench-results")
+
+
+def _written(results: Path, name: str) -> dict:
+    data = json.loads((results / f"{name}.json").read_text(encoding="utf-8"))
+    assert data["benchmark"] == name
+    assert data["machine"]["nproc"] >= 1 and data["machine"]["spacy"]
+    return data
+
+
+def test_ingest_reports_throughput_against_bare_spacy_and_the_split(results: Path) -> None:
+    ingest.main(["--articles", "6", "--processes", "1", "--split-articles", "3",
+                 "--results-dir", str(results)])
+    data = _written(results, "ingest")
+    assert data["articles"] == 6 and data["words"] > 0
+    for side in ("bare_spacy", "newsdesk"):
+        assert data[side]["words_per_s"] > 0 and data[side]["articles_per_s"] > 0
+    assert data["ratio_to_bare_spacy"] > 0
+    split = data["split_one_process"]
+    assert set(split["seconds"]) == set(ingest.STEPS)
+    assert all(seconds >= 0 for seconds in split["seconds"].values())
+
+
+def test_answers_reports_percentiles_for_every_command_and_size(results: Path) -> None:
+    answers.main(["--sizes", "50,120", "--base", "50", "--samples", "3",
+                  "--results-dir", str(results)])
+    data = _written(results, "answers")
+    assert set(data["sizes"]) == {"50", "120"}
+    for by_command in data["sizes"].values():
+        assert {"/who", "/when", "/quote", "/summary", "/when TOPIC"} <= set(by_command)
+        for figures in by_command.values():
+            assert figures["errors"] == 0
+            assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    assert (results / "store-120-from-50.db").exists()  # cached for the next run
+
+
+def test_a_replicated_store_answers_from_the_copies(results: Path) -> None:
+    import sqlite3
+
+    path = answers.build_store(120, 50, results)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 120
+        hits = conn.execute("select count(*) from articles_fts where articles_fts match "
+                            "'copy'").fetchone()[0]
+        orphans = conn.execute("select count(*) from sentences where article_id not in "
+                               "(select id from articles)").fetchone()[0]
+        copies_with_sentences = conn.execute(
+            "select count(distinct article_id) from sentences where article_id > 50"
+        ).fetchone()[0]
+    assert hits > 0 and orphans == 0 and copies_with_sentences > 0
+
+
+def test_poll_reports_each_cycle_with_its_memory(results: Path) -> None:
+    poll.main(["--feeds", "6", "--cycles", "2", "--changed", "0.5", "--items", "2",
+               "--feeds-per-host", "1", "--results-dir", str(results)])
+    data = _written(results, "poll")
+    assert len(data["cycles"]) == 2
+    for cycle in data["cycles"]:
+        assert cycle["polled"] == 6 or "new_items" in cycle
+        assert cycle["failed"] == 0 and cycle["rss_mb"] > 0 and cycle["seconds"] > 0
+        assert sum(cycle["bare_statuses"].values()) == 6
+
+
+def test_memory_reports_the_peak_of_a_bot_with_the_model_loaded(results: Path) -> None:
+    memory.main(["--articles", "50", "--base", "50", "--run-seconds", "30",
+                 "--results-dir", str(results)])
+    data = _written(results, "memory")
+    # A loaded spaCy pipeline alone is well over 50 MB: a smaller peak means nothing was measured.
+    assert data["peak_rss_mb"] > 50 and data["bare_spacy_load_peak_rss_mb"] > 50
+
+
+def test_startup_times_ask_and_demo_against_spacy_load(results: Path) -> None:
+    startup.main(["--runs", "1", "--articles", "50", "--base", "50",
+                  "--results-dir", str(results)])
+    data = _written(results, "startup")
+    for name in ("newsdesk ask /who", "newsdesk demo --ask /who", "spacy.load"):
+        assert data["commands"][name]["failures"] == 0
+        assert data["commands"][name]["median_s"] > 0
