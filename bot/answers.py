@@ -13,6 +13,7 @@ from bot.nlp.summary import Candidate, summarize
 from bot.ports import Store
 
 MAX_ITEMS = 15
+TOPIC_ARTICLES = 200  # the newest articles on a topic that an answer reads
 _NO_COVERAGE = "No articles yet: an admin can add sources with /source add URL."
 
 
@@ -39,7 +40,7 @@ def scope_for(store: Store, topic: str) -> Scope:
     topic = topic.strip()
     if not topic:
         return Scope("", None)
-    return Scope(topic, store.search_articles(topic))
+    return Scope(topic, store.search_articles(topic, limit=TOPIC_ARTICLES))
 
 
 class _Citer:
@@ -168,37 +169,53 @@ def _date_and_precision(value: str, precision: str | None) -> tuple[str, str] | 
     return date, _PRECISION_OF.get(len(date), "day")
 
 
-def _similar(a: str, b: str) -> float:
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return len(wa & wb) / (len(wa | wb) or 1)
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / (len(a | b) or 1)
 
 
 def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merge the same event reported by several articles into one entry with several sources."""
+    """Merge the same event reported by several articles into one entry with several sources.
+
+    Only events of the same date can be one event, so each is compared with the groups of its
+    own date; words are split once per event, not once per comparison.
+    """
     groups: list[dict[str, Any]] = []
+    by_date: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         dp = _date_and_precision(row["date"] or "", row["precision"])
         if dp is None:
             continue
         date, precision = dp
-        for group in groups:
-            shared_people = set(row["people"]) & set(group["people"])
-            similarity = _similar(row["text"], group["text"])
+        words = _words(row["text"])
+        people = set(row["people"])
+        for group in by_date.get(date, ()):
+            shared_people = people & group["_people"]
+            similarity = _jaccard(words, group["_words"])
             # Outlets word the same event differently: the date plus a shared actor is strong
             # evidence for a month or a year, weaker for a single busy day.
-            if group["date"] == date and (
-                similarity > 0.45
-                or (shared_people and precision != "day")
-                or (shared_people and similarity > 0.15)
-            ):
+            if (similarity > 0.45
+                    or (shared_people and precision != "day")
+                    or (shared_people and similarity > 0.15)):
                 if row["article_id"] not in group["article_ids"]:
                     group["article_ids"].append(row["article_id"])
-                group["people"] = sorted(set(group["people"]) | set(row["people"]))
+                group["_people"] |= people
                 break
         else:
-            groups.append({"date": date, "precision": precision, "text": row["text"],
-                           "people": sorted(row["people"]), "article_ids": [row["article_id"]],
-                           "position": row["position"]})
+            group = {"date": date, "precision": precision, "text": row["text"],
+                     "article_ids": [row["article_id"]], "position": row["position"],
+                     "_words": words, "_people": people}
+            groups.append(group)
+            by_date.setdefault(date, []).append(group)
+    for group in groups:
+        del group["_words"]
+        group["people"] = sorted(group.pop("_people"))
     groups.sort(key=lambda g: (g["date"], -len(g["article_ids"]), g["position"]))
     return groups
 
@@ -264,7 +281,9 @@ def quote(store: Store, query: str) -> Reply:
         if people:
             rows = store.quotes_in(None, person_ids=[people[0].id])
         if not rows:
-            rows = store.quotes_in(None, words=query)
+            # Words from the quote: only articles that contain them can hold it.
+            rows = store.quotes_in(store.search_articles(query, limit=TOPIC_ARTICLES),
+                                   words=query)
     else:
         rows = store.quotes_in(store.recent_articles(200))
     groups = _quote_groups(rows)

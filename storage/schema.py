@@ -134,6 +134,30 @@ def m005_source_health_and_backfill(db: Database) -> None:
     db.table("articles").add_column("backfill", int, not_null_default=0)
 
 
+@migrations()
+def m006_person_roles(db: Database) -> None:
+    # How often each role is reported for a person, kept up to date at ingest, so the best
+    # role is one indexed row however many articles mention the person.
+    db.table("person_roles").create(
+        {"person_id": int, "role": str, "count": int},
+        pk=("person_id", "role"), foreign_keys=[("person_id", "people", "id")],
+    )
+    db.execute(
+        "insert into person_roles (person_id, role, count) select person_id, role, count(*) "
+        "from article_people where role is not null and role != '' group by person_id, role")
+    db.table("person_roles").create_index(["person_id", "count"])
+    # A person's newest articles without sorting all of them; the most mentioned people.
+    db.table("article_people").create_index(["person_id", "article_id"])
+    db.table("people").create_index(["mentions"])
+
+
+@migrations()
+def m007_quotes_by_person(db: Database) -> None:
+    # A person's newest quotes, and the copies of a quote, without scanning all quotes.
+    db.table("quotes").create_index(["person_id", "article_id"])
+    db.table("quotes").create_index(["quote_key", "article_id"])
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

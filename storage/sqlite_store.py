@@ -136,11 +136,15 @@ class SqliteStore:
         return article_id
 
     def _forget_analysis(self, conn: sqlite3.Connection, article_id: int) -> None:
-        for person_id, count in conn.execute(
-            "select person_id, mentions from article_people where article_id = ?", (article_id,)
+        for person_id, count, role in conn.execute(
+            "select person_id, mentions, role from article_people where article_id = ?",
+            (article_id,)
         ).fetchall():
             conn.execute("update people set mentions = mentions - ? where id = ?",
                          (count, person_id))
+            if role:
+                conn.execute("update person_roles set count = count - 1 "
+                             "where person_id = ? and role = ?", (person_id, role))
         for table in ("article_people", "times", "events", "quotes", "sentences"):
             conn.execute(f"delete from {table} where article_id = ?", (article_id,))
 
@@ -163,6 +167,11 @@ class SqliteStore:
             )
             conn.execute("update people set mentions = mentions + ? where id = ?",
                          (len(person.mentions) or 1, person_id))
+            if person.role:
+                conn.execute(
+                    "insert into person_roles (person_id, role, count) values (?, ?, 1) "
+                    "on conflict(person_id, role) do update set count = count + 1",
+                    (person_id, person.role))
         conn.executemany(
             "insert into times (article_id, start, end, text, type, value, precision) "
             "values (?, ?, ?, ?, ?, ?, ?)",
@@ -261,9 +270,8 @@ class SqliteStore:
 
     def _best_role(self, person_id: int) -> str | None:
         rows = self.db.execute(
-            "select role, count(*) n from article_people where person_id = ? and role is not null "
-            "and role != '' group by role order by n desc, length(role) desc limit 1",
-            (person_id,),
+            "select role from person_roles where person_id = ? and count > 0 "
+            "order by count desc, length(role) desc limit 1", (person_id,),
         ).fetchall()
         return rows[0][0] if rows else None
 
@@ -275,7 +283,9 @@ class SqliteStore:
         if not query:
             return []
         ids = [r[0] for r in self.db.execute(
-            "select rowid from articles_fts where articles_fts match ? order by rank limit ?",
+            # Newest matches first: FTS5 walks rowids backwards without ranking every match.
+            "select rowid from articles_fts where articles_fts match ? order by rowid desc "
+            "limit ?",
             (query, limit),
         ).fetchall()]
         person_ids = [r[0] for r in self.db.execute(
@@ -370,6 +380,8 @@ class SqliteStore:
         self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
         words: str = "", limit: int = 200,
     ) -> list[dict[str, Any]]:
+        if person_ids and article_ids is None and not words:
+            return self._quotes_of(person_ids, limit)
         clauses: list[str] = []
         params: list[Any] = []
         if article_ids is not None:
@@ -392,6 +404,25 @@ class SqliteStore:
             f"select q.article_id, q.start, q.text, q.speaker, q.person_id, q.quote_key, "
             f"p.name person_name from quotes q left join people p on p.id = q.person_id "
             f"{where} order by q.article_id desc, q.start limit ?", (*params, limit))
+
+    _QUOTE_COLUMNS = ("select q.article_id, q.start, q.text, q.speaker, q.person_id, "
+                      "q.quote_key, p.name person_name from quotes q "
+                      "left join people p on p.id = q.person_id ")
+
+    def _quotes_of(self, person_ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
+        """A person's newest quotes, then other outlets' copies of them whose speaker the
+        extractor could not name (two indexed lookups; an OR would scan every quote)."""
+        marks = ",".join("?" * len(person_ids))
+        own = self._rows(
+            f"{self._QUOTE_COLUMNS} where q.person_id in ({marks}) "
+            f"order by q.article_id desc, q.start limit ?", (*person_ids, limit))
+        keys = sorted({r["quote_key"] for r in own if r["quote_key"]})
+        if not keys:
+            return own
+        copies = self._rows(
+            f"{self._QUOTE_COLUMNS} where q.quote_key in ({','.join('?' * len(keys))}) "
+            f"and q.person_id is null order by q.article_id desc limit ?", (*keys, limit))
+        return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
         if not article_ids:

@@ -6,9 +6,10 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:  # datasketch pulls in scipy: imported when a fingerprint is first needed
+    from datasketch import MinHash
 
 SHINGLE_WORDS = 5
 THRESHOLD = 0.6
@@ -38,6 +39,8 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 def fingerprint(text: str) -> MinHash:
     """The MinHash signature of a text's word shingles."""
+    from datasketch import MinHash
+
     signature = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     signature.update_batch([s.encode("utf-8") for s in shingles(text)])
     return signature
@@ -45,12 +48,17 @@ def fingerprint(text: str) -> MinHash:
 
 def fingerprint_bytes(signature: MinHash) -> bytes:
     """A signature as bytes, for a store to keep and hand back to StoryIndex.add_fingerprint."""
+    import numpy as np
+
     header = f"{signature.scheme}|{signature.hashvalues.dtype.str}|".encode("ascii")
     return header + np.ascontiguousarray(signature.hashvalues).tobytes()
 
 
 def fingerprint_from_bytes(data: bytes) -> MinHash:
     """The signature fingerprint_bytes wrote; raise ValueError for anything else."""
+    import numpy as np
+    from datasketch import MinHash
+
     try:
         scheme, dtype, values = data.split(b"|", 2)
         hashvalues = np.frombuffer(values, dtype=np.dtype(dtype.decode("ascii")))
@@ -63,6 +71,8 @@ class StoryIndex:
     """Maps texts to stories: a text about 60%+ shingle-similar to a known one joins its story."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._signatures: dict[str, MinHash] = {}
@@ -74,7 +84,7 @@ class StoryIndex:
 
     def story_of(self, text: str | MinHash) -> Hashable | None:
         """The story id of the most similar indexed text above the threshold, or None."""
-        signature = text if isinstance(text, MinHash) else fingerprint(text)
+        signature = fingerprint(text) if isinstance(text, str) else text
         if not self._signatures or signature.is_empty():
             return None
         best_key, best_score = None, self.threshold

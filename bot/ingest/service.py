@@ -7,8 +7,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from datasketch import MinHash
+from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.ingest.dedup import (
@@ -23,6 +22,9 @@ from bot.ingest.urls import canonical_url
 from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
 from bot.ports import Store
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 log = logging.getLogger(__name__)
 
