@@ -36,7 +36,7 @@ def _word_key(word: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """A key that spelling variants share: 'Jean-Luc Picard', 'Jean Luc Picard', 'JEAN LUC PICARD'."""
+    """A key that spelling variants share: 'Jean-Luc Picard', 'Jean Luc Picard', 'JEAN LUC ...'."""
     return "".join(_word_key(w) for w in name_words(name))
 
 

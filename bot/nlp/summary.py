@@ -8,10 +8,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 # Function words carry no fact. (A list of our own: importing spaCy's would load all of spaCy,
 # a second of start-up for `newsdesk ask`, which needs no model.)
-STOP_WORDS = frozenset("""
+_STOP_TEXT = """
 a about above after again against all almost also although always am among an and another any
 are around as at be became because become been before being below between both but by can
 could did do does doing done down during each either else even ever every few for from further
@@ -23,7 +22,8 @@ such than that the their theirs them themselves then there therefore these they 
 though through thus to together too toward towards under until up upon us very was we were what
 whatever when where whether which while who whom whose why will with within without would yet
 you your yours yourself yourselves
-""".split())
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d+")
 _REDUNDANT = 0.5  # cosine above which two sentences say the same thing
 _SAME_FACT = 0.6  # cosine above which two outlets' sentences cite each other
