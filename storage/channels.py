@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlite_utils import Database
 
 from storage.channel_schema import migrate
+from storage.transactions import write_transaction
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -27,20 +28,8 @@ class ChannelStore:
         columns = {c.name for c in db.table("articles").columns}
         self._news_only = "and coalesce(backfill, 0) = 0" if "backfill" in columns else ""
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; nested use joins the open one (as SqliteStore does)."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self.db.conn)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self.db.conn.execute(sql, tuple(params))

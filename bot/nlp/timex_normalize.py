@@ -27,6 +27,7 @@ from bot.nlp.timex_calendar import (
 from bot.nlp.timex_lexicon import (
     DECADE_WORDS,
     HOLIDAYS,
+    NUMBER_WORDS,
     ORDINALS,
     PARTS_OF_DAY,
     SEASONS,
@@ -64,18 +65,8 @@ _DAY_RE = re.compile(r"(?<![\d:])([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])
 _PART_RE = re.compile(
     r"(mid[- ]?afternoon|morning|afternoon|evening|night|overnight|midday)", re.IGNORECASE
 )
-_SPELLED_TENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
+# "nineteen ninety-four": the second half of a spelled year may be ten to nineteen.
+_SPELLED_TENS = {w: int(n) for w, n in NUMBER_WORDS.items() if 10 <= n <= 19}
 _BACKWARD = ("last", "previous", "preceding", "prior", "latest", "most recent", "past")
 _FORWARD = ("next", "following", "coming")
 
