@@ -160,3 +160,12 @@ def test_demo_ask_answers_from_the_bundled_coverage_in_a_fresh_process(tmp_path)
     for name in ("Kim Jong", "Vladimir Putin", "Donald Trump"):
         assert name in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_sources_locally_refuse_a_private_address_and_export_opml(capsys, db):
+    code, out, _ = run_cli(capsys, "sources", "add", "http://127.0.0.1:9/feed.xml", "--db", db)
+    assert code == 1 and "private or local" in out.lower()
+    code, out, _ = run_cli(capsys, "sources", "list", "--db", db)
+    assert code == 0 and "No sources yet" in out
+    code, out, _ = run_cli(capsys, "sources", "export", "--db", db)
+    assert code == 0 and out.lstrip().startswith("<?xml") and "<opml" in out
