@@ -178,6 +178,15 @@ def classify(
     if label in ("GPE", "LOC", "NORP", "FAC"):
         if is_agency_name(text):
             return "org"
+        # "news agency Yonhap", "Interfax reported": a name the model took for a nationality
+        # or a place is the outlet when the text says so (never a known place or a person).
+        # ("Malaysian news agency" is a nationality before the agency: only a proper noun
+        # named by the agency, or one that reports, is the outlet.)
+        if single and label in ("NORP", "FAC") and doc[start].pos_ == "PROPN" \
+                and folded not in places and not matches_person \
+                and in_agency_context(doc, start, end) \
+                and [t.lower_ for t in doc[end:end + 1]] != ["news"]:
+            return "org"
         return "person" if matches_person and folded not in CITIES else None
     if is_agency_name(text):
         return "org"

@@ -185,3 +185,9 @@ def test_person_at_finds_the_entry_under_a_span(nlp):
     found = person_at(entries, start, start + 5)
     assert found is not None and found.name == "Ange Postecoglou"
     assert person_at(entries, 0, 3) is None
+
+
+def test_an_agency_the_model_took_for_a_nationality_is_an_organisation(nlp):
+    doc = nlp("Greek news agency Amna said the fire spread overnight.")
+    found = {p.name: p.kind for p in find_people(doc)}
+    assert found == {"Amna": "org"}, "the nationality before 'news agency' is not an outlet"
