@@ -60,6 +60,19 @@ def _progress(total: int, label: str) -> Any:
                     transient=True, disable=not sys.stderr.isatty())
 
 
+def _show(reply: Any, *, as_json: bool) -> int:
+    """Print a reply as JSON (its data) or as text; the exit status says whether it failed."""
+    if as_json:
+        print(json.dumps(reply.data, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from adapters.console import render_reply
+
+        Console().print(render_reply(reply))
+    return 1 if reply.error else 0
+
+
 # ------------------------------------------------------------------- commands
 
 
@@ -97,15 +110,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         reply = asyncio.run(bot.ask(args.command, is_admin=True))
     finally:
         bot.close()
-    if args.json:
-        print(json.dumps(reply.data, ensure_ascii=False, indent=2))
-    else:
-        from rich.console import Console
-
-        from adapters.console import render_reply
-
-        Console().print(render_reply(reply))
-    return 1 if reply.error else 0
+    return _show(reply, as_json=args.json)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -170,12 +175,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         reply = asyncio.run(bot.ask(line, is_admin=True, platform="cli"))
     finally:
         bot.close()
-    from rich.console import Console
-
-    from adapters.console import render_reply
-
-    Console().print(render_reply(reply))
-    return 1 if reply.error else 0
+    return _show(reply, as_json=False)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -187,15 +187,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         reply = asyncio.run(bot.ask(line, is_admin=True, channel=args.channel))
     finally:
         bot.close()
-    if args.json:
-        print(json.dumps(reply.data, ensure_ascii=False, indent=2))
-    else:
-        from rich.console import Console
-
-        from adapters.console import render_reply
-
-        Console().print(render_reply(reply))
-    return 1 if reply.error else 0
+    return _show(reply, as_json=args.json)
 
 
 # --------------------------------------------------------------------- parser
