@@ -288,6 +288,28 @@ class SlackAdapter:
         ts = response.get("ts")
         return str(ts) if ts else None
 
+    async def find_posted(self, channel: str, nonce: str) -> str | None:
+        """The ts of a recent post of ours that carries this nonce (bot.outbox.PostLookup).
+
+        Slack has no idempotency key, so after a crash between posting and recording it the
+        outbox asks here first. Without the history scopes the answer is None and the post
+        is sent again: at least once rather than exactly once.
+        """
+        try:
+            response = await self._client.conversations_history(
+                channel=channel, limit=100, include_all_metadata=True)
+        except SlackApiError as exc:
+            log.warning("Slack history not readable in %s (%s): an interrupted post may repeat",
+                        channel, exc.response.get("error"))
+            return None
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+        for message in response.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("nonce") == nonce:
+                return str(message.get("ts") or "") or None
+        return None
+
     async def edit(self, channel: str, message_id: str, reply: Reply) -> None:
         """chat.update of an earlier post."""
         try:

@@ -462,3 +462,21 @@ async def test_a_who_command_routed_to_the_app_is_answered_like_people(slack: Ha
     await slack.answer_to(sent)
     assert sent.status == 200 and sent.acked_in_time
     assert (slack.handler.requests[0].command, slack.handler.requests[0].args) == ("who", "putin")
+
+
+async def test_a_post_is_found_again_by_its_nonce_after_a_restart(standin: SlackStandIn) -> None:
+    adapter = SlackAdapter(_settings(standin, "http"), _async(_summit_stub))
+    await adapter.start()
+    try:
+        ts = await adapter.post("C0NEWS", Reply("Digest", (ReplyItem("Storm hits coast"),)),
+                                nonce="nd-digest-1")
+        found = await adapter.find_posted("C0NEWS", "nd-digest-1")
+        missing = await adapter.find_posted("C0NEWS", "nd-digest-2")
+        standin.history_scope = False
+        without_scope = await adapter.find_posted("C0NEWS", "nd-digest-1")
+    finally:
+        await adapter.close()
+
+    assert ts and found == ts
+    assert missing is None
+    assert without_scope is None, "no history scope: the outbox posts again (at least once)"

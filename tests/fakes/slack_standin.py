@@ -76,6 +76,7 @@ class SlackStandIn:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.history_scope = True  # False: conversations.history answers missing_scope
         self._refused_channels: dict[str, str] = {}
         self._rate_limits: dict[str, tuple[int, float | None]] = {}  # method -> (s, until)
         self._tickets: set[str] = set()
@@ -336,8 +337,29 @@ class SlackStandIn:
             if (channel, ts) not in self._messages:
                 return {"ok": False, "error": "message_not_found"}
         message = {"ts": ts, "text": args.get("text", ""), "blocks": _blocks_of(args)}
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if new and metadata:
+            message["metadata"] = metadata
+        elif not new:
+            message.update({k: v for k, v in self._messages[(channel, ts)].items()
+                            if k == "metadata"})
         self._messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first; metadata only with include_all_metadata, and only with history scope."""
+        if not self.history_scope:
+            return {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+        channel = str(args.get("channel", ""))
+        limit = int(args.get("limit", 100))
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = sorted((m for (c, _), m in self._messages.items() if c == channel),
+                       key=lambda m: m["ts"], reverse=True)[:limit]
+        messages = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                    for m in found]
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def _message_problem(self, args: dict[str, Any]) -> str | None:
         channel = str(args.get("channel", ""))
