@@ -1,9 +1,9 @@
 """The app_commands tree, built from the core's command table (bot.commands.COMMANDS).
 
-Groups ("source", "schedule", "alert", "digest") become Discord command groups with
-subcommands. Discord cannot invoke a group by itself, so the `digest` preview is the
-subcommand `/digest show`. Every option is a string; the adapter joins them, in the
-table's order, into the request's `args`.
+Groups ("source", "schedule", "alert") become Discord command groups with subcommands.
+Discord cannot invoke a group by itself, so a group that is also a command whose subcommands
+take nothing ("digest") is one command with an `action` choice instead. Every option is a
+string; the adapter joins them, in the table's order, into the request's `args`.
 """
 
 from __future__ import annotations
@@ -95,6 +95,39 @@ def _command(
     return command
 
 
+def _with_action(specs: list[CommandSpec]) -> bool:
+    """A group that is a command itself and whose subcommands take nothing ("/digest",
+    "/digest why", "/digest post") is one command with an `action` choice, so "/digest" alone
+    works on Discord as everywhere else (a group with subcommands cannot be invoked bare)."""
+    return any(s.sub is None for s in specs) and all(not s.args for s in specs)
+
+
+def _action_command(
+    name: str, specs: list[CommandSpec], run: Runner
+) -> app_commands.Command[Any, ..., None]:
+    own = next(s for s in specs if s.sub is None)
+    subs = {s.sub: s for s in specs if s.sub is not None}
+
+    async def callback(interaction: discord.Interaction[Any],
+                       action: str | None = None) -> None:
+        await run(interaction, subs.get(action or "", own), [])
+
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        "action": _describe(f"Leave empty for /{name} itself, or: "
+                            + ", ".join(f"{sub}" + (" (admins)" if spec.admin else "")
+                                        for sub, spec in subs.items())),
+    }
+    callback.__discord_app_commands_param_choices__ = {  # type: ignore[attr-defined]
+        "action": [app_commands.Choice(name=sub, value=sub) for sub in subs],
+    }
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=name, description=_describe(own.help), callback=callback,
+        allowed_contexts=_GUILD_ONLY,
+    )
+    command.guild_only = True
+    return command
+
+
 def build_commands(
     run: Runner, suggest: Suggest | None = None
 ) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
@@ -107,6 +140,9 @@ def build_commands(
     for group_name, specs in members.items():
         if len(specs) == 1 and specs[0].sub is None:
             top.append(_command(specs[0], group_name, run, suggest=suggest))
+            continue
+        if _with_action(specs):
+            top.append(_action_command(group_name, specs, run))
             continue
         # Discord applies default_member_permissions to a whole top-level command only, so a
         # group is hidden from non-admins only when every subcommand in it is for admins;

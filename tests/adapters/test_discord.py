@@ -185,8 +185,11 @@ async def test_every_command_is_synced_and_admin_commands_need_manage_server(
         for o in c.get("options", [])
         if o["type"] == 1
     }
-    assert {s.name for s in COMMANDS if s.sub} <= subcommands
-    assert "digest show" in subcommands  # the preview, since a group cannot be invoked
+    assert {s.name for s in COMMANDS if s.sub and s.group != "digest"} <= subcommands
+    # /digest is invoked bare for the preview; why and post are the choices of one option.
+    (action,) = synced["digest"]["options"]
+    assert action["type"] == 3 and not action["required"]
+    assert {c["value"] for c in action["choices"]} == {"why", "post"}
     add = next(o for o in synced["source"]["options"] if o["name"] == "add")
     assert [(o["name"], o["required"]) for o in add["options"]] == [("url", True), ("name", False)]
     assert all(o["description"] for o in add["options"])
@@ -233,20 +236,22 @@ async def test_source_add_from_a_member_with_manage_server_reaches_the_core_as_a
     assert request.is_admin is True
 
 
-async def test_digest_show_asks_the_core_for_the_digest_preview(
+async def test_digest_alone_asks_the_core_for_the_preview_and_why_for_the_reasons(
     standin: DiscordStandIn, bot: DiscordAdapter, handler: RecordingHandler
 ) -> None:
-    interaction = await standin.invoke("/digest show")
+    interaction = await standin.invoke("/digest")
     await answered(standin, interaction.id)
+    why = await standin.invoke("/digest", {"action": "why"})
+    await answered(standin, why.id)
 
-    assert handler.requests[0].command == "digest"
+    assert [r.command for r in handler.requests] == ["digest", "digest why"]
 
 
 async def test_digest_post_is_refused_to_a_member_without_manage_server(
     standin: DiscordStandIn, bot: DiscordAdapter, handler: RecordingHandler
 ) -> None:
     # /digest is visible to everyone (for its preview), so only the run-time check guards post.
-    interaction = await standin.invoke("/digest post", permissions=SEND_MESSAGES)
+    interaction = await standin.invoke("/digest", {"action": "post"}, permissions=SEND_MESSAGES)
 
     embeds = await answered(standin, interaction.id)
 
