@@ -50,7 +50,7 @@ STANCE_VERBS = frozenset(
         criticise condemn denounce reject welcome hail slam blast decry label dub term brand
         applaud commend attack question deride ridicule lambast lambaste castigate chide rebuke
         scold mock fault complain lament bemoan pledge threaten demand challenge defend tout
-        characterize characterise portray cite caution credit thank congratulate
+        characterize characterise portray cite caution credit thank congratulate fear
         """
     )
 )

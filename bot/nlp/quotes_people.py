@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -91,8 +92,11 @@ class PeopleIndex:
         # per sentence: (offset, rank, Mention or he/she Token) for every possible antecedent
         self._sent_starts: list[int] = []
         self._items: list[list[tuple[int, int, Mention | Token]]] = []
-        for sent in doc.sents:
-            self._sent_starts.append(sent.start_char)
+        # a paragraph break also ends a sentence: the parser sometimes runs one across it
+        starts = {sent.start_char for sent in doc.sents}
+        starts.update(m.end() for m in re.finditer(r"\n\s*(?=\S)", doc.text))
+        for start in sorted(starts):
+            self._sent_starts.append(start)
             self._items.append([])
         for name in _person_names(doc):
             if not is_quoted(name.start_char):
@@ -277,26 +281,40 @@ def _person_names(doc: Doc) -> list[Span]:
     full elsewhere ("Christie, who ...") and proper-noun subjects ("Wines said")."""
     names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
     in_person = {i for ent in names for i in range(ent.start, ent.end)}
-    surnames = {ent[-1].lower_ for ent in names if len(ent) > 1 and ent[-1].is_alpha}
+    # subjects first: "Mehmet Oz said" untagged still gives the surname of a later "Oz's"
     for tok in doc:
-        if tok.i in in_person or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        if _is_unlabelled_name(tok, in_person) and tok.dep_ in SUBJECT_DEPS \
+                and tok.is_alpha and not tok.ent_type_:
+            names.append(_with_compounds(tok, in_person))
+    surnames = {ent[-1].lower_ for ent in names if len(ent) > 1 and ent[-1].is_alpha}
+    taken = {ent.end - 1 for ent in names}
+    for tok in doc:
+        if not _is_unlabelled_name(tok, in_person) or tok.i in taken:
             continue
-        lone_surname = tok.lower_ in surnames and not (
+        if tok.lower_ in surnames and not (
             tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"
-        )
-        subject = tok.dep_ in SUBJECT_DEPS and tok.is_alpha and not tok.ent_type_
-        if lone_surname or subject:
-            start = tok.i
-            while (
-                start > 0
-                and doc[start - 1].pos_ == "PROPN"
-                and doc[start - 1].dep_ == "compound"
-                and start - 1 not in in_person
-                and not doc[start - 1].ent_type_
-            ):
-                start -= 1
-            names.append(doc[start : tok.i + 1])
+        ):
+            names.append(_with_compounds(tok, in_person))
     return sorted(names, key=lambda span: span.start)
+
+
+def _is_unlabelled_name(tok: Token, in_person: set[int]) -> bool:
+    return tok.i not in in_person and tok.pos_ == "PROPN" and tok.text[:1].isupper()
+
+
+def _with_compounds(tok: Token, in_person: set[int]) -> Span:
+    """The name ending at `tok` with the untagged proper nouns compounded before it."""
+    doc = tok.doc
+    start = tok.i
+    while (
+        start > 0
+        and doc[start - 1].pos_ == "PROPN"
+        and doc[start - 1].dep_ == "compound"
+        and start - 1 not in in_person
+        and not doc[start - 1].ent_type_
+    ):
+        start -= 1
+    return doc[start : tok.i + 1]
 
 
 def _roles_of(ent: Span) -> list[tuple[str, frozenset[str]]]:

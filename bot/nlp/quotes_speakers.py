@@ -12,6 +12,8 @@ from bot.nlp.quotes_people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, Peopl
 QUOTE_MARKS = OPENERS + CLOSERS + STRAIGHT + "‘’'"
 NAME_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 GROUP_PRONOUNS = frozenset({"it", "they"})  # an organisation or a group of people
+# what a person's own organisation is called: it speaks for that person
+OWN_ORG_NOUNS = frozenset({"campaign", "camp", "team", "office", "staff", "administration"})
 
 Speaker = tuple[str | None, tuple[int, int] | None]
 NOBODY: Speaker = (None, None)
@@ -60,7 +62,7 @@ class SpeakerFinder:
         """The verb's subject, the agent of a passive, or the subject of the verb a participle
         hangs on ("..., adding"), if it is narrative text in the verb's paragraph."""
         current: Token | None = verb
-        for _ in range(3):
+        for _ in range(5):
             if current is None:
                 return None
             for child in current.children:
@@ -70,11 +72,23 @@ class SpeakerFinder:
                     objects = [c for c in child.children if c.dep_ == "pobj"]
                     if objects and self._near(objects[0], verb):
                         return objects[0]
+            if current.dep_ == "xcomp":
+                # "led the journalist to fear "..."": the object of the verb above does it
+                objects = [
+                    c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i
+                ]
+                if objects and objects[0].pos_ in ("PROPN", "NOUN"):
+                    return objects[0] if self._near(objects[0], verb) else None
             if current.dep_ == "acl" and current.head.pos_ in ("PROPN", "NOUN"):
                 return current.head if self._near(current.head, verb) else None
-            movable = (
-                current.dep_ in ("conj", "xcomp", "advcl", "ccomp") and current.head != current
+            # "..., he appeared ... for saying that": a gerund under a preposition takes the
+            # subject of the clause the preposition hangs on
+            under_preposition = current.dep_ == "pcomp" or (
+                current.pos_ == "ADP" and current.dep_ in ("prep", "conj")
             )
+            movable = (
+                current.dep_ in ("conj", "xcomp", "advcl", "ccomp") or under_preposition
+            ) and current.head != current
             current = current.head if movable else None
         return None
 
@@ -95,7 +109,7 @@ class SpeakerFinder:
         if tok.lower_ in SUBJECT_PRONOUNS or tok.lower_ in ("him", "her"):
             return self._named(self.people.resolve_pronoun(tok))
         if tok.lower_ in GROUP_PRONOUNS:
-            return _org(self.orgs.resolve(tok))
+            return self._org(self.orgs.resolve(tok))
         if tok.pos_ == "PRON":
             return NOBODY
         if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
@@ -146,7 +160,7 @@ class SpeakerFinder:
             if tok.lower_ in SUBJECT_PRONOUNS:
                 return self._named(self.people.resolve_pronoun(tok))
             if tok.lower_ in GROUP_PRONOUNS:
-                return _org(self.orgs.resolve(tok))
+                return self._org(self.orgs.resolve(tok))
         for tok in tokens:
             if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
                 return self._entity_name(tok, [tok])
@@ -166,6 +180,19 @@ class SpeakerFinder:
             return NOBODY
         return self.people.best_name(mention.key, mention.start), (mention.start, mention.end)
 
+    def _org(self, mention: OrgMention | None) -> Speaker:
+        """The organisation an "it" or "they" stands for; "Clinton's campaign" speaks for
+        Clinton, as it does when it is the subject itself (the possessor is named)."""
+        if mention is None:
+            return NOBODY
+        words = self.doc.text[mention.start : mention.end].split()
+        if words and words[-1].lower() in OWN_ORG_NOUNS:
+            owner = self.people.mention_in(mention.start, mention.end)
+            text = self.doc.text[owner.end : owner.end + 2] if owner is not None else ""
+            if owner is not None and text in ("’s", "'s"):
+                return self._named(owner)
+        return mention.name, (mention.start, mention.end)
+
     def _entity_name(self, tok: Token, phrase: list[Token]) -> Speaker:
         ents = [e for e in self.doc.ents if e.start <= tok.i < e.end]
         if ents:
@@ -180,8 +207,6 @@ class SpeakerFinder:
         return name, (start, end)
 
 
-def _org(mention: OrgMention | None) -> Speaker:
-    return (mention.name, (mention.start, mention.end)) if mention is not None else NOBODY
 
 
 def _noun_phrase(head: Token) -> list[Token]:
