@@ -17,6 +17,7 @@ from bot.nlp.names import (
     name_key,
     surname_keys,
 )
+from bot.nlp.people_checks import is_false_lone_person, lower_case_words, surname_orgs
 from bot.nlp.people_roles import RolePhrase, apposition, premodifier
 from bot.nlp.people_spans import (
     Candidate,
@@ -111,6 +112,13 @@ def find_people(doc: Doc) -> list[PersonMention]:
 
     people = _cluster_people([c for c in candidates if c.kind == "person"])
     orgs = _cluster_orgs([c for c in candidates if c.kind == "org"])
+    lower_words = lower_case_words(doc)
+    people = [
+        p
+        for p in people
+        if not is_false_lone_person(doc, p, lower_words, lambda c: _in_headline(doc, c))
+    ]
+    orgs = surname_orgs(people, orgs)
     _add_untagged_mentions(
         doc, people, orgs, {i for c in candidates for i in range(c.start, c.end)}
     )

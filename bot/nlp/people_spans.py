@@ -126,6 +126,10 @@ def is_non_name(text: str) -> bool:
     words = name_words(text)
     if not words or not any(ch.isupper() for ch in text) or any(ch.isdigit() for ch in text):
         return True
+    if "/" in text:  # a photo credit, 'Getty/Instagram': furniture when every part is
+        parts = [name_words(part) for part in text.split("/")]
+        if all(p and all(w in NOT_NAMES for w in p) for p in parts):
+            return True
     return len(words) == 1 and words[0] in NOT_NAMES or all(w in NOT_NAMES for w in words)
 
 
@@ -178,7 +182,7 @@ def classify(
     if label in ("GPE", "LOC", "NORP", "FAC"):
         if is_agency_name(text):
             return "org"
-        # "news agency Yonhap", "Interfax reported": a name the model took for a nationality
+        # "news agency Bernama", "Interfax reported": a name the model took for a nationality
         # or a place is the outlet when the text says so (never a known place or a person).
         # ("Malaysian news agency" is a nationality before the agency: only a proper noun
         # named by the agency, or one that reports, is the outlet.)
