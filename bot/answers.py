@@ -72,10 +72,15 @@ def _sources_json(refs: dict[int, SourceRef], article_ids: Sequence[int]) -> lis
     return [refs[a].to_json() for a in dict.fromkeys(article_ids) if a in refs]
 
 
+def _quoted(topic: str, limit: int = 60) -> str:
+    """A user's topic as quoted back in a reply: never longer than a line."""
+    return repr(topic if len(topic) <= limit else topic[: limit - 1] + "…")
+
+
 def _empty(store: Store, what: str, scope: Scope) -> Reply:
     if store.count_articles() == 0:
         return Reply.text(_NO_COVERAGE, data=[])
-    about = f" about {scope.topic!r}" if scope.topic else ""
+    about = f" about {_quoted(scope.topic)}" if scope.topic else ""
     return Reply.text(f"No {what}{about} in the coverage.", data=[])
 
 
@@ -245,7 +250,7 @@ def when(store: Store, topic: str) -> Reply:
                             f"{g['precision']}; {len(g['article_ids'])} source"
                             f"{'s' if len(g['article_ids']) != 1 else ''}",
                             citer.cite(g["article_ids"])) for g in shown)
-    title = "Timeline" + (f" of {scope.topic!r}" if scope.topic else "")
+    title = "Timeline" + (f" of {_quoted(scope.topic)}" if scope.topic else "")
     more = len(groups) - len(shown)
     footer = (f"{more} more events; narrow with /when TOPIC." if more > 0
               else "Dates are resolved against each article's publication date.")
@@ -297,7 +302,7 @@ def quote(store: Store, query: str) -> Reply:
         detail = (f"{g['speaker'] or 'unattributed'}"
                   f"{'; carried by ' + str(n) + ' sources' if n > 1 else ''}")
         items.append(ReplyItem(f"“{g['text']}”", detail, citer.cite(g["article_ids"])))
-    title = "Quotes" + (f" of {query!r}" if query else "")
+    title = "Quotes" + (f" of {_quoted(query)}" if query else "")
     more = len(groups) - MAX_ITEMS
     footer = f"{more} more; try /quote NAME or /quote WORDS." if more > 0 else ""
 
@@ -329,11 +334,11 @@ def summary(store: Store, topic: str) -> Reply:
     picked = summarize(candidates)
     if not picked:
         return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else
-                          f"Not enough coverage{' about ' + repr(topic) if topic else ''} "
+                          f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
     citer = _Citer(refs)
     items = tuple(ReplyItem(p.text, cites=citer.cite(p.article_ids)) for p in picked)
-    title = "Summary" + (f" of {scope.topic!r}" if scope.topic else "")
+    title = "Summary" + (f" of {_quoted(scope.topic)}" if scope.topic else "")
     n = len({a for p in picked for a in p.article_ids})
     data = {"sentences": [{"text": p.text, "sources": _sources_json(refs, p.article_ids)}
                           for p in picked]}

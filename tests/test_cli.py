@@ -169,3 +169,15 @@ def test_sources_locally_refuse_a_private_address_and_export_opml(capsys, db):
     assert code == 0 and "No sources yet" in out
     code, out, _ = run_cli(capsys, "sources", "export", "--db", db)
     assert code == 0 and out.lstrip().startswith("<?xml") and "<opml" in out
+
+
+def test_an_empty_folder_is_reported_not_silently_ignored(capsys, db, tmp_path):
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    code, _, err = run_cli(capsys, "ingest", str(empty), "--db", db)
+    assert code == 1 and "holds no article files" in err
+
+
+def test_a_very_long_topic_is_not_echoed_back_in_full(capsys, db):
+    code, out, _ = run_cli(capsys, "ask", "/when " + "z" * 3000, "--db", db)
+    assert code == 0 and len(out) < 300

@@ -54,6 +54,8 @@ def parse_front_matter(raw: str, name: str) -> ArticleDraft:
                 raise NotAnArticle(f"{name}: front matter line {number} is not 'key: value'.")
             meta[key.strip().lower()] = value.strip().strip("\"'")
         body = raw[match.end():]
+    elif re.match(r"\A---[ \t]*\r?\n", raw):
+        raise NotAnArticle(f"{name}: the front matter block is not closed by a '---' line.")
     text = body.strip("\ufeff")
     if not text.strip():
         raise NotAnArticle(f"{name} has no article text.")

@@ -104,7 +104,11 @@ class Ingestor:
             if not path.exists():
                 report.failed.append(f"{item} does not exist.")
                 continue
-            for file in iter_paths(path):
+            files = list(iter_paths(path))
+            if not files:
+                report.failed.append(f"{item} holds no article files "
+                                     f"(.md, .txt, .jsonl, .html or feeds).")
+            for file in files:
                 try:
                     drafts.extend(read_file(file))
                 except UserError as exc:

@@ -63,3 +63,10 @@ def test_a_folder_yields_its_article_files_but_not_hidden_or_other_files(tmp_pat
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "c.jsonl").write_text('{"text": "x"}\n')
     assert [p.name for p in iter_paths(tmp_path)] == ["a.md", "c.jsonl"]
+
+
+def test_an_unclosed_front_matter_block_is_named(tmp_path):
+    path = tmp_path / "f.md"
+    path.write_text("---\ntitle: Bridge reopens\npublished: 2024-01-02\nThe bridge reopened.\n")
+    with pytest.raises(NotAnArticle, match="not closed"):
+        read_file(path)
