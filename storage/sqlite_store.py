@@ -252,18 +252,17 @@ class SqliteStore:
             "order by count desc", tuple(ids)
         ):
             aliases.setdefault(row["person_id"], []).append(row["alias"])
+        roles: dict[int, str] = {}
+        for row in self._rows(
+            f"select person_id, role from person_roles where person_id in ({marks}) "
+            "and count > 0 order by count asc, length(role) asc", tuple(ids)
+        ):
+            roles[row["person_id"]] = row["role"]  # the last one written wins: the most reported
         return [
-            StoredPerson(p["id"], p["name"], p["kind"], self._best_role(p["id"]) or p["role"],
+            StoredPerson(p["id"], p["name"], p["kind"], roles.get(p["id"]) or p["role"],
                          p["mentions"], tuple(aliases.get(p["id"], [])))
             for p in people
         ]
-
-    def _best_role(self, person_id: int) -> str | None:
-        rows = self.db.execute(
-            "select role from person_roles where person_id = ? and count > 0 "
-            "order by count desc, length(role) desc limit 1", (person_id,),
-        ).fetchall()
-        return rows[0][0] if rows else None
 
     # ----------------------------------------------------------------- queries
 
