@@ -20,6 +20,8 @@ _TITLE_WORD_RE = re.compile(
 )
 
 
+_ORDINAL_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\b")
+
 # A capitalised word that does not open a sentence, then one space.
 _NAME_BEFORE_RE = re.compile(r"(?<=[a-z,] )(?-i:([A-Z][a-z]+)) $")
 
@@ -50,12 +52,40 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
         if published is None and kind in ("DATE", "TIME") and value[:1].isdigit():
             value, precision = _without_reference(rule, text, value, precision)
         mention = day_offset(body, TimeMention(start, end, text, kind, value, precision))
+        day_after_aside = _day_after_aside(mention, context)
+        if day_after_aside is not None:
+            clock_end = start + text.index("(")
+            while body[clock_end - 1] in " ,":
+                clock_end -= 1
+            mention = replace(mention, end=clock_end, text=body[start:clock_end])
+            mentions.append(mention)
+            mention = day_after_aside
         mentions.append(mention)
         context = _remember(context, rule, mention.text, mention.value, precision)
         following = second_day(body, mention)
         if following is not None and not _taken(following, spans):
             mentions.append(following)
     return mentions
+
+
+def _day_after_aside(clock: TimeMention, context: Context) -> TimeMention | None:
+    """ "10:35 a.m. (0735 GMT) Friday": the aside splits the phrase, so the day is a date of its
+    own (the clock already carries it)."""
+    close = clock.text.find(")")
+    if clock.type != "TIME" or "(" not in clock.text or close == -1:
+        return None
+    offset = close + 1
+    while offset < len(clock.text) and clock.text[offset] in " ,":
+        offset += 1
+    tail = clock.text[offset:]
+    spans = _candidate_spans(tail)
+    if len(spans) != 1 or spans[0][:2] != (0, len(tail)):
+        return None
+    found = normalise(spans[0][2], tail, context)
+    if found is None:
+        return None
+    start = clock.start + offset
+    return TimeMention(start, clock.end, tail, found[0], found[1], found[2])
 
 
 def _taken(mention: TimeMention, spans: list[tuple[int, int, str]]) -> bool:
@@ -68,11 +98,35 @@ def _remember(context: Context, rule: str, text: str, value: str, precision: str
         return context
     if precision == "day" and rule in ("date", "weekday", "holiday", "relday"):
         context = replace(context, anchor=date.fromisoformat(value[:10]))
+    if precision in ("day", "month") and rule in ("date", "month_year", "month", "relday"):
+        context = replace(context, month=date(int(value[:4]), int(value[5:7]), 1))
     if rule in ("date", "month_year", "year"):
         context = replace(context, year=int(value[:4]))
-    if precision == "quarter" and (rule == "quarter" or "year" not in text.lower()):
+    if precision == "quarter" and _reported_quarter(rule, text, value, context):
         context = replace(context, quarter=value)
     return context
+
+
+def _reported_quarter(rule: str, text: str, value: str, context: Context) -> bool:
+    """Whether a quarter becomes the one "a year ago" and "the latest quarter" refer to: earnings
+    news reports its most recent closed quarter; an earlier one ("after a flat second quarter")
+    or "the 1988 period" is a comparison. Fiscal quarters do not follow the calendar, so the last
+    one named wins."""
+    lower = text.lower()
+    if rule == "quarter" and _ORDINAL_RE.search(lower) is None:
+        return False
+    if rule != "quarter" and "year" in lower:
+        return False
+    if not _quarter_over(value, context.ref) and context.tense != "past":
+        return False  # a forecast; results already reported for a running quarter are fiscal
+    return context.quarter is None or "fiscal" in lower or value > context.quarter
+
+
+def _quarter_over(value: str, ref: date) -> bool:
+    """A quarter still running at publication ("a fourth-quarter charge" in November) is a
+    forecast; results compared "a year ago" are those of a quarter already closed."""
+    year, number = int(value[:4]), int(value[6])
+    return (year, number) < (ref.year, (ref.month - 1) // 3 + 1)
 
 
 def _without_reference(

@@ -48,6 +48,7 @@ class Context:
     anchor: date | None = None  # the last day-precise date mentioned before, for "that day"
     quarter: str | None = None  # the last quarter mentioned ("2019-Q1"), for "a year earlier"
     year: int | None = None  # the last year written out, for "later that year"
+    month: date | None = None  # the last month (or day) named, for "the following month"
 
 
 # type, value, precision
@@ -340,6 +341,8 @@ def _deictic(text: str, ctx: Context) -> Normalised | None:
         if word in ("that", "same", "following", "previous", "preceding") and ctx.anchor
         else ctx.ref
     )
+    if unit == "month" and word in ("that", "same", "following", "previous", "preceding"):
+        base = ctx.month or base  # "In March ... The following month": April
     if (
         unit == "year"
         and word in ("that", "same", "following", "previous", "preceding")

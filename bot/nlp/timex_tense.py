@@ -95,6 +95,11 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense:
         return "future"  # "is meeting Friday" is a plan
     if verb.tag_ in ("VBZ", "VBP"):
         return "present"
+    if verb.tag_ == "VBG" and not auxiliaries and verb.dep_ in ("advcl", "conj") and depth < 3:
+        # "the stock has fluctuated, rising to a high in June": a participle clause is told in
+        # the tense of the clause it hangs from
+        governing = _governing_verb(verb)
+        return verb_tense(governing, depth + 1) if governing is not None else None
     if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod", "relcl"):
         # a reduced relative: "a vote scheduled for Tuesday" ahead, "the year ended Sept. 30" past;
         # "a service planned for Saturday was canceled" is told in the past
