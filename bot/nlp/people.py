@@ -17,7 +17,13 @@ from bot.nlp.names import (
     name_key,
     surname_keys,
 )
-from bot.nlp.people_checks import is_false_lone_person, lower_case_words, surname_orgs
+from bot.nlp.people_checks import (
+    company_words,
+    is_false_lone_person,
+    lone_person_is_org,
+    lower_case_words,
+    surname_orgs,
+)
 from bot.nlp.people_roles import RolePhrase, apposition, premodifier
 from bot.nlp.people_spans import (
     Candidate,
@@ -26,7 +32,9 @@ from bot.nlp.people_spans import (
     clean_span,
     headed_org_runs,
     known_people,
+    norp_led_orgs,
     place_names,
+    platform_mentions,
 )
 from bot.nlp.people_tables import NAME_PARTICLES, TITLE_PREFIXES, word_set
 
@@ -106,6 +114,9 @@ def find_people(doc: Doc) -> list[PersonMention]:
     candidates = _outside_headlines(doc, candidates)
     candidates = _add_without_overlap(candidates, expanded)
     taken = {i for c in candidates for i in range(c.start, c.end)}
+    missed = norp_led_orgs(doc, taken) + platform_mentions(doc, taken)
+    candidates = _add_without_overlap(candidates, [c for c in missed if not _in_headline(doc, c)])
+    taken = {i for c in candidates for i in range(c.start, c.end)}
     taken |= {t.i for e in doc.ents if e.label_ in ("GPE", "LOC", "NORP", "FAC") for t in e}
     runs = [c for c in headed_org_runs(doc, taken) if not _in_headline(doc, c)]
     candidates = _add_without_overlap(candidates, runs)
@@ -118,6 +129,7 @@ def find_people(doc: Doc) -> list[PersonMention]:
         for p in people
         if not is_false_lone_person(doc, p, lower_words, lambda c: _in_headline(doc, c))
     ]
+    people, orgs = _people_that_are_orgs(doc, people, orgs)
     orgs = surname_orgs(people, orgs)
     _add_untagged_mentions(
         doc, people, orgs, {i for c in candidates for i in range(c.start, c.end)}
@@ -204,6 +216,29 @@ def _someone_else(lone: list[Candidate], fits: list[_Entity], target: _Entity) -
     introduced = min(e.first for e in fits)
     before = sum(1 for c in lone if c.start_char < introduced)
     return before >= 2 and before > len(target.full_forms)
+
+
+def _people_that_are_orgs(
+    doc: Doc, people: list[_Entity], orgs: list[_Entity]
+) -> tuple[list[_Entity], list[_Entity]]:
+    """Move one-word 'people' the article treats as companies or outlets to the organisations,
+    joining an organisation already found under the same name."""
+    companies = company_words(orgs)
+    by_key = {name_key(f): o for o in orgs for f in o.forms}
+    kept: list[_Entity] = []
+    for person in people:
+        if not lone_person_is_org(doc, person, companies):
+            kept.append(person)
+            continue
+        for member in person.members:
+            member.kind = "org"
+        target = by_key.get(name_key(person.forms[0]))
+        if target is None:
+            person.kind = "org"
+            orgs.append(person)
+        else:
+            target.members.extend(person.members)
+    return kept, orgs
 
 
 def _cluster_orgs(candidates: list[Candidate]) -> list[_Entity]:

@@ -11,12 +11,15 @@ from bot.nlp.people_tables import (
     ACRONYM_FILLERS,
     CITIES,
     COUNTRY_ABBREVIATIONS,
+    MEDIA_HEADS,
     NAME_PARTICLES,
     NEWS_AGENCIES,
     NOT_NAMES,
     ORG_HEADS,
+    ORG_PLACE_NOUNS,
     PLACE_HEADS,
     PLACE_NOUNS,
+    PLATFORMS,
     ROLE_WORDS,
     TITLE_PREFIXES,
     word_set,
@@ -27,6 +30,12 @@ _QUOTES_AFTER = frozenset("\"'\u201d\u2019")
 _POSSESSIVES = frozenset(("'s", "\u2019s", "'", "\u2019"))
 _REPORT_VERBS = word_set("reported reports reporting")
 _NOT_AFTER_NEWS = word_set("conference release briefing")
+_LOCATIVE = word_set(
+    "in into inside outside at to from toward towards visit visits visiting visited"
+)
+_DASHES = frozenset(("-", "--", "\u2013", "\u2014", "\u2015"))
+_TITLE_FILLERS = word_set("and of the in on at for a to with")
+_MAX_TITLE_TOKENS = 8
 
 
 @dataclass
@@ -62,6 +71,7 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
     # common noun or gerund ("Golfer Rory McIlroy", "Injecting Clinton") are not the name.
     while start < end and (
         doc[start].is_punct
+        or doc[start].is_space
         or (doc[start].is_lower and not _particle_before_name(doc, start, end))
         or doc[start].lower_ == "the"
         or (label == "PERSON" and end - start > 2 and doc[start].pos_ in ("NOUN", "VERB"))
@@ -74,6 +84,7 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
             break
     while end > start and (
         doc[end - 1].is_punct
+        or doc[end - 1].is_space
         or doc[end - 1].text in _POSSESSIVES
         or any(ch.isdigit() for ch in doc[end - 1].text)  # "Liverpool 2-1"
     ):
@@ -83,7 +94,7 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
         titles = [i for i in range(start, end - 1) if _is_title(doc[i].text)]
         if titles and doc[titles[-1]].text[:1].isupper():
             start = titles[-1] + 1
-    while start < end and doc[start].is_punct:
+    while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
     return (start, end) if start < end else None
 
@@ -96,7 +107,7 @@ def _particle_before_name(doc: Doc, start: int, end: int) -> bool:
     return doc[start].lower_ in NAME_PARTICLES and start + 1 < end and _capital(doc[start + 1])
 
 
-def _after_title(doc: Doc, start: int) -> bool:
+def after_title(doc: Doc, start: int) -> bool:
     """'Chancellor [Olaf Scholz]', 'champion [Novak Djokovic]': a title right before the span."""
     return start > 0 and _is_title(doc[start - 1].text)
 
@@ -117,8 +128,37 @@ def is_nickname(doc: Doc, start: int, end: int) -> bool:
     after = doc[end].text[:1] if end < len(doc) and not doc[end - 1].whitespace_ else ""
     if before in _QUOTES_BEFORE and after in _QUOTES_AFTER:
         return True
+    if _in_quoted_title(doc, start, end):
+        return True
     preceding = doc[max(0, start - 4) : start].text.lower()
     return "so-called" in preceding or "so called" in preceding
+
+
+def _in_quoted_title(doc: Doc, start: int, end: int) -> bool:
+    """'on Fox News's "Fox and Friends."', 'NBC's "Nightly News"': a short quoted run of
+    capitalised words is the title of a show, book or film, not a name inside it."""
+    opening = next(
+        (i for i in range(start - 1, max(-1, start - _MAX_TITLE_TOKENS), -1) if doc[i].is_quote),
+        None,
+    )
+    closing = next(
+        (i for i in range(end, min(len(doc), end + _MAX_TITLE_TOKENS)) if doc[i].is_quote), None
+    )
+    if opening is None or closing is None or closing - opening - 1 > _MAX_TITLE_TOKENS:
+        return False
+    if doc[opening].text not in _QUOTES_BEFORE or doc[closing].text not in _QUOTES_AFTER:
+        return False
+    inside = [t for t in doc[opening + 1 : closing] if not t.is_punct]
+    words = [t for t in inside if t.lower_ not in _TITLE_FILLERS]
+    return len(inside) >= 2 and all(t.text[:1].isupper() for t in words) and not any(
+        t.pos_ in ("VERB", "AUX") for t in inside
+    )
+
+
+def in_prose(doc: Doc, start: int) -> bool:
+    """The token sits in a real sentence (a verb and some words), not a line of page links."""
+    sentence = doc[start].sent
+    return len(sentence) >= 5 and any(t.pos_ in ("VERB", "AUX") for t in sentence)
 
 
 def is_non_name(text: str) -> bool:
@@ -128,7 +168,7 @@ def is_non_name(text: str) -> bool:
         return True
     if "/" in text:  # a photo credit, 'Getty/Instagram': furniture when every part is
         parts = [name_words(part) for part in text.split("/")]
-        if all(p and all(w in NOT_NAMES for w in p) for p in parts):
+        if all(p and all(w in NOT_NAMES or w in PLATFORMS for w in p) for p in parts):
             return True
     return len(words) == 1 and words[0] in NOT_NAMES or all(w in NOT_NAMES for w in words)
 
@@ -179,8 +219,14 @@ def classify(
     matches_person = folded in known_people or (
         single and any(key in keys for keys in known_people.values())
     )
+    if folded in PLATFORMS:  # "posted on Twitter"; alone on a line it is a share button
+        return "org" if in_prose(doc, start) else None
+    last = name_words(text)[-1]
     if label in ("GPE", "LOC", "NORP", "FAC"):
         if is_agency_name(text):
+            return "org"
+        # "the Chicago Tribune" (FAC), "Drudge Report": a paper, not a building or a place.
+        if not single and (last in MEDIA_HEADS or label == "FAC" and last in ORG_HEADS):
             return "org"
         # "news agency Bernama", "Interfax reported": a name the model took for a nationality
         # or a place is the outlet when the text says so (never a known place or a person).
@@ -203,24 +249,53 @@ def classify(
             return None
         if name_words(text)[-1] in PLACE_NOUNS:
             return None  # "Wembley Stadium"
-        if name_words(text)[-1] in ORG_HEADS and not _after_title(doc, start):
+        if name_words(text)[-1] in ORG_HEADS and not after_title(doc, start):
             return "org"  # "Manchester United", "Tolvanen Group"
         return "person"
     # ORG: the model often tags a person's surname ORG ("Trump administration").
     if folded in COUNTRY_ABBREVIATIONS or folded in places:
         return None
+    if not single and _place_or_title(doc, start, end):
+        return None  # "on Capitol Hill", "visiting the Oval Office": where, not who
+    if _after_dash(doc, start) and _looks_like_person_name(doc, start, end):
+        return "person"  # '... a dictator." -- Ana Ruiz': the one quoted signs the line
     if matches_person and (single or folded in known_people):
         return "person"
-    if _after_title(doc, start) and _looks_like_person_name(doc, start, end):
+    if after_title(doc, start) and _looks_like_person_name(doc, start, end):
         return "person"
     return "org"
+
+
+def _place_or_title(doc: Doc, start: int, end: int) -> bool:
+    """'Capitol Hill', 'in the Oval Office', NBC's "Nightly News": not an organisation."""
+    last = doc[end - 1].lower_
+    if last in ORG_PLACE_NOUNS or last == "office" and _after_locative(doc, start):
+        return True
+    return _in_quoted_title(doc, start, end)
+
+
+def _after_locative(doc: Doc, start: int) -> bool:
+    i = start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _LOCATIVE
+
+
+def _after_dash(doc: Doc, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0 or doc[i].text not in _DASHES:
+        return False
+    before = doc[i - 1] if i > 0 else None  # the dash opens a line or follows the quote
+    return before is None or before.is_space or before.is_quote or before.text in ".!?"
 
 
 def known_people(doc: Doc) -> dict[str, set[str]]:
     """Folded full names (and surnames) of the article's PERSON spans, for relabelling."""
     found: dict[str, set[str]] = {}
     for ent in doc.ents:
-        titled_org = ent.label_ == "ORG" and _after_title(doc, ent.start)
+        titled_org = ent.label_ == "ORG" and after_title(doc, ent.start)
         if ent.label_ != "PERSON" and not titled_org:
             continue
         span = clean_span(doc, ent.start, ent.end, "PERSON")
@@ -295,6 +370,8 @@ def headed_org_runs(doc: Doc, taken: set[int]) -> list[Candidate]:
         while j < len(doc):
             token = doc[j]
             joins = token.lower_ in ACRONYM_FILLERS and token.is_lower or token.text in _POSSESSIVES
+            if token.lower_ == "and" and not any(t.lower_ in ("of", "for") for t in doc[i:j]):
+                joins = False  # "Slate and Drudge Report" are two; "Department of X and Y" one
             if not (
                 _run_word(token, taken)
                 or joins
@@ -307,7 +384,8 @@ def headed_org_runs(doc: Doc, taken: set[int]) -> list[Candidate]:
         capitals = [t for t in run if t.text[:1].isupper()]
         heads = {t.lower_ for t in capitals}
         has_verb = any(t.pos_ in ("VERB", "AUX") for t in run)  # a title-case headline
-        if len(capitals) >= 2 and heads & ORG_HEADS and not heads & PLACE_HEADS and not has_verb:
+        named = len(capitals) >= 2 and heads & ORG_HEADS and not heads & PLACE_HEADS
+        if named and not has_verb and not _place_or_title(doc, i, j):
             text = run.text
             found.append(Candidate(i, j, "org", text, run.start_char, run.end_char))
         i = j
@@ -322,3 +400,40 @@ def _run_word(token: Token, taken: set[int]) -> bool:
         and token.ent_type_ not in ("DATE", "TIME", "PERSON", "CARDINAL", "ORDINAL")
         and text.replace(".", "").isalpha()
     )
+
+
+def norp_led_orgs(doc: Doc, taken: set[int]) -> list[Candidate]:
+    """'the Islamic State': a nationality or religion the model tagged alone, then the
+    capitalised words of an organisation it missed (never a title: 'Russian President')."""
+    found: list[Candidate] = []
+    for ent in doc.ents:
+        if ent.label_ != "NORP":
+            continue
+        j = ent.end
+        while (
+            j < len(doc)
+            and _run_word(doc[j], taken)
+            and not doc[j].ent_type_
+            and doc[j].pos_ == "PROPN"
+            and not _is_title(doc[j].text)
+        ):
+            j += 1
+        # "Democratic People's Republic ...": the name goes on, and may be a country's.
+        # "Russian Foreign Minister": cut short by a title or another name, it is no name.
+        goes_on = j < len(doc) and (
+            doc[j].text in _POSSESSIVES or doc[j].lower_ == "of" or doc[j].text[:1].isupper()
+        )
+        if j > ent.end and not goes_on and not any(i in taken for i in range(ent.start, ent.end)):
+            span = doc[ent.start : j]
+            found.append(Candidate(ent.start, j, "org", span.text, span.start_char, span.end_char))
+    return found
+
+
+def platform_mentions(doc: Doc, taken: set[int]) -> list[Candidate]:
+    """'posted it on Twitter': social platforms the model did not tag, in real sentences."""
+    return [
+        Candidate(t.i, t.i + 1, "org", t.text, t.idx, t.idx + len(t.text))
+        for t in doc
+        if t.i not in taken and t.lower_ in PLATFORMS and t.text[:1].isupper()
+        and in_prose(doc, t.i)
+    ]

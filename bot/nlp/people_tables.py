@@ -35,7 +35,7 @@ ROLE_WORDS = word_set(
     superintendent administrator treasurer comptroller auditor regulator trustee
     councillor councilor councilman councilwoman alderman whip majority minority
     dean provost principal teacher student activist campaigner organizer organiser
-    surgeon physician nurse pilot astronaut veteran soldier officer
+    surgeon physician nurse pilot astronaut veteran soldier officer moderator panelist
     """
 )
 
@@ -107,7 +107,7 @@ NOT_NAMES = word_set(
     """
     photo photos advertisement ad read more cover video watch share image images getty
     caption file breaking update editor note source sources related reporting
-    subscribe click follow twitter facebook instagram youtube copyright story
+    subscribe click follow copyright story
     today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
     god lord covid state
     """
@@ -120,11 +120,41 @@ ORG_HEADS = word_set(
     college institute corporation corp inc ltd llc plc company co group commission court
     parliament assembly congress senate army navy force forces guard police service
     office bureau authority federation foundation fund organisation organization league
-    club team network news times post journal tribune herald press television tv radio
+    club team network news times post journal tribune herald press television tv radio report
     school hospital board cabinet front movement coalition alliance administration
     united fc
     """
 )
+
+# Last words of newspapers and news sites ("Chicago Tribune", "Drudge Report"): the model
+# sometimes takes the first word for a place and the whole for a building.
+MEDIA_HEADS = word_set("tribune times post news journal herald press gazette report chronicle")
+
+# Social platforms: names in a sentence ("posted on Twitter"), page furniture on a line alone.
+PLATFORMS = word_set("twitter facebook instagram youtube tiktok")
+
+# Common nouns after a one-word name that make the name an outlet or a company
+# ("the Gannett newspaper chain", "the Acme website").
+ORG_NOUNS = word_set(
+    """
+    newspaper newspapers paper magazine website site blog network channel station chain
+    company firm corporation group brand outlet tabloid broadcaster publisher airline
+    airlines bank store stores shares stock
+    """
+)
+
+# What only a company has: "Acme's chief executive", "Acme's shares" (a person has a
+# spokesman or an adviser too, so those do not count).
+COMPANY_POSSESSIONS = word_set(
+    "ceo cfo coo cto executive executives chairman chairwoman board shareholders shares "
+    "stock employees workers subsidiary subsidiaries unit profit profits revenue earnings"
+)
+
+# Last words of company names: the first word alone is the same company ("Acme Tools Co.").
+COMPANY_SUFFIXES = word_set("co corp inc ltd llc plc ag sa nv oy spa bv gmbh")
+
+# Place words that end a name the model tags ORG ("Capitol Hill", "Pennsylvania Avenue").
+ORG_PLACE_NOUNS = word_set("hill street avenue boulevard road square bridge")
 
 # Words that make a parenthesised expansion a place, not an organisation.
 PLACE_HEADS = word_set("republic kingdom states emirates federation islands")
