@@ -23,11 +23,12 @@ _LINE_PATTERNS = [
     r"(follow|like) us\b.*",
 ]
 _LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
-# Captions end with a credit: "... on April 25. /Reuters Photo", "(Photo: AP)", "Getty Images".
+# Captions end with a credit: "... on May 3. /AP Photo", "(Photo: AP)", "Getty Images".
 _CREDIT = re.compile(
     r"(/\s*[\w .&-]{1,40}\b(photo|image|video|file)s?\s*\)?\s*$)"
     r"|(\((photo|image|picture|credit)s?\s*:?[^)]{0,60}\)\s*$)"
-    r"|(\b(getty images|afp photo|ap photo|reuters photo|via reuters|epa-efe)\b[^.]{0,40}$)",
+    r"|(\b(getty images|afp photo|ap photo|reuters photo|via reuters)\b[^.]{0,40}$)"
+    r"|(\bepa[-/]\S*[^.]{0,40}$)",
     re.IGNORECASE,
 )
 

@@ -24,17 +24,19 @@ from bot.nlp.people_checks import (
     lower_case_words,
     surname_orgs,
 )
+from bot.nlp.people_orgs import (
+    acronym_expansions,
+    headed_org_runs,
+    norp_led_orgs,
+    platform_mentions,
+)
 from bot.nlp.people_roles import RolePhrase, apposition, premodifier
 from bot.nlp.people_spans import (
     Candidate,
-    acronym_expansions,
     classify,
     clean_span,
-    headed_org_runs,
     known_people,
-    norp_led_orgs,
     place_names,
-    platform_mentions,
 )
 from bot.nlp.people_tables import NAME_PARTICLES, TITLE_PREFIXES, word_set
 

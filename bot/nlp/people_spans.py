@@ -8,7 +8,6 @@ from spacy.tokens import Doc, Token
 
 from bot.nlp.names import name_key, name_words, surname_keys
 from bot.nlp.people_tables import (
-    ACRONYM_FILLERS,
     CITIES,
     COUNTRY_ABBREVIATIONS,
     MEDIA_HEADS,
@@ -17,7 +16,6 @@ from bot.nlp.people_tables import (
     NOT_NAMES,
     ORG_HEADS,
     ORG_PLACE_NOUNS,
-    PLACE_HEADS,
     PLACE_NOUNS,
     PLATFORMS,
     ROLE_WORDS,
@@ -27,7 +25,7 @@ from bot.nlp.people_tables import (
 
 _QUOTES_BEFORE = frozenset("\"'\u201c\u2018")
 _QUOTES_AFTER = frozenset("\"'\u201d\u2019")
-_POSSESSIVES = frozenset(("'s", "\u2019s", "'", "\u2019"))
+POSSESSIVES = frozenset(("'s", "\u2019s", "'", "\u2019"))
 _REPORT_VERBS = word_set("reported reports reporting")
 _NOT_AFTER_NEWS = word_set("conference release briefing")
 _LOCATIVE = word_set(
@@ -55,7 +53,7 @@ def _fold(text: str) -> str:
     return " ".join(name_words(text))
 
 
-def _is_title(token_text: str) -> bool:
+def is_title(token_text: str) -> bool:
     word = token_text.lower().rstrip(".")
     return word in TITLE_PREFIXES or word in ROLE_WORDS
 
@@ -85,13 +83,13 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
     while end > start and (
         doc[end - 1].is_punct
         or doc[end - 1].is_space
-        or doc[end - 1].text in _POSSESSIVES
+        or doc[end - 1].text in POSSESSIVES
         or any(ch.isdigit() for ch in doc[end - 1].text)  # "Liverpool 2-1"
     ):
         end -= 1
     if label == "PERSON" and end - start > 1:
         # "President Macron", "Texas Governor Greg Abbott": the name is after the title.
-        titles = [i for i in range(start, end - 1) if _is_title(doc[i].text)]
+        titles = [i for i in range(start, end - 1) if is_title(doc[i].text)]
         if titles and doc[titles[-1]].text[:1].isupper():
             start = titles[-1] + 1
     while start < end and (doc[start].is_punct or doc[start].is_space):
@@ -109,7 +107,7 @@ def _particle_before_name(doc: Doc, start: int, end: int) -> bool:
 
 def after_title(doc: Doc, start: int) -> bool:
     """'Chancellor [Olaf Scholz]', 'champion [Novak Djokovic]': a title right before the span."""
-    return start > 0 and _is_title(doc[start - 1].text)
+    return start > 0 and is_title(doc[start - 1].text)
 
 
 def _looks_like_person_name(doc: Doc, start: int, end: int) -> bool:
@@ -255,7 +253,7 @@ def classify(
     # ORG: the model often tags a person's surname ORG ("Trump administration").
     if folded in COUNTRY_ABBREVIATIONS or folded in places:
         return None
-    if not single and _place_or_title(doc, start, end):
+    if not single and place_or_title(doc, start, end):
         return None  # "on Capitol Hill", "visiting the Oval Office": where, not who
     if _after_dash(doc, start) and _looks_like_person_name(doc, start, end):
         return "person"  # '... a dictator." -- Ana Ruiz': the one quoted signs the line
@@ -266,7 +264,7 @@ def classify(
     return "org"
 
 
-def _place_or_title(doc: Doc, start: int, end: int) -> bool:
+def place_or_title(doc: Doc, start: int, end: int) -> bool:
     """'Capitol Hill', 'in the Oval Office', NBC's "Nightly News": not an organisation."""
     last = doc[end - 1].lower_
     if last in ORG_PLACE_NOUNS or last == "office" and _after_locative(doc, start):
@@ -308,132 +306,3 @@ def known_people(doc: Doc) -> dict[str, set[str]]:
         if len(words) > 1:
             found[" ".join(words)] = surname_keys(text)
     return found
-
-
-def acronym_expansions(doc: Doc) -> tuple[list[Candidate], set[str]]:
-    """'Committee for the Peaceful Reunification of the Country (CPRC)': organisations
-    named with their acronym; and the acronyms that stand for places ('(UAE)')."""
-    orgs: list[Candidate] = []
-    place_acronyms: set[str] = set()
-    for token in doc:
-        text = token.text
-        if not (text.isupper() and text.isalpha() and 2 <= len(text) <= 8):
-            continue
-        if token.i < 2 or token.i + 1 >= len(doc) or doc[token.i - 1].text != "(":
-            continue
-        if doc[token.i + 1].text != ")":
-            continue
-        start = _expansion_start(doc, token.i - 1, text)
-        if start is None:
-            continue
-        words = {t.lower_ for t in doc[start : token.i - 1]}
-        if words & PLACE_HEADS:
-            place_acronyms.add(text.lower())
-            continue
-        end = token.i - 1
-        full = doc[start:end].text
-        orgs.append(
-            Candidate(start, end, "org", full, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-        )
-        orgs.append(
-            Candidate(token.i, token.i + 1, "org", text, token.idx, token.idx + len(text), full)
-        )
-    return orgs, place_acronyms
-
-
-def _expansion_start(doc: Doc, paren: int, letters: str) -> int | None:
-    """Token index where the words before '(' spell `letters`, or None."""
-    remaining = letters.lower()
-    i = paren - 1
-    while i >= 0 and remaining:
-        token = doc[i]
-        if token.text in _POSSESSIVES or token.lower_ in ACRONYM_FILLERS and token.is_lower:
-            i -= 1
-            continue
-        if not token.text[:1].isupper() or token.lower_[0] != remaining[-1]:
-            return None
-        remaining = remaining[:-1]
-        i -= 1
-    return i + 1 if not remaining and i + 1 < paren else None
-
-
-def headed_org_runs(doc: Doc, taken: set[int]) -> list[Candidate]:
-    """Capitalised runs ending or headed by an organisation word the model missed
-    ("the Workers' Party of Britain"); tokens already in a kept entity are skipped."""
-    found: list[Candidate] = []
-    i = 0
-    while i < len(doc):
-        if not _run_word(doc[i], taken) or doc[i].is_stop:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(doc):
-            token = doc[j]
-            joins = token.lower_ in ACRONYM_FILLERS and token.is_lower or token.text in _POSSESSIVES
-            if token.lower_ == "and" and not any(t.lower_ in ("of", "for") for t in doc[i:j]):
-                joins = False  # "Slate and Drudge Report" are two; "Department of X and Y" one
-            if not (
-                _run_word(token, taken)
-                or joins
-                and j + 1 < len(doc)
-                and _run_word(doc[j + 1], taken)
-            ):
-                break
-            j += 1
-        run = doc[i:j]
-        capitals = [t for t in run if t.text[:1].isupper()]
-        heads = {t.lower_ for t in capitals}
-        has_verb = any(t.pos_ in ("VERB", "AUX") for t in run)  # a title-case headline
-        named = len(capitals) >= 2 and heads & ORG_HEADS and not heads & PLACE_HEADS
-        if named and not has_verb and not _place_or_title(doc, i, j):
-            text = run.text
-            found.append(Candidate(i, j, "org", text, run.start_char, run.end_char))
-        i = j
-    return found
-
-
-def _run_word(token: Token, taken: set[int]) -> bool:
-    text = token.text
-    return (
-        text[:1].isupper()
-        and token.i not in taken
-        and token.ent_type_ not in ("DATE", "TIME", "PERSON", "CARDINAL", "ORDINAL")
-        and text.replace(".", "").isalpha()
-    )
-
-
-def norp_led_orgs(doc: Doc, taken: set[int]) -> list[Candidate]:
-    """'the Islamic State': a nationality or religion the model tagged alone, then the
-    capitalised words of an organisation it missed (never a title: 'Russian President')."""
-    found: list[Candidate] = []
-    for ent in doc.ents:
-        if ent.label_ != "NORP":
-            continue
-        j = ent.end
-        while (
-            j < len(doc)
-            and _run_word(doc[j], taken)
-            and not doc[j].ent_type_
-            and doc[j].pos_ == "PROPN"
-            and not _is_title(doc[j].text)
-        ):
-            j += 1
-        # "Democratic People's Republic ...": the name goes on, and may be a country's.
-        # "Russian Foreign Minister": cut short by a title or another name, it is no name.
-        goes_on = j < len(doc) and (
-            doc[j].text in _POSSESSIVES or doc[j].lower_ == "of" or doc[j].text[:1].isupper()
-        )
-        if j > ent.end and not goes_on and not any(i in taken for i in range(ent.start, ent.end)):
-            span = doc[ent.start : j]
-            found.append(Candidate(ent.start, j, "org", span.text, span.start_char, span.end_char))
-    return found
-
-
-def platform_mentions(doc: Doc, taken: set[int]) -> list[Candidate]:
-    """'posted it on Twitter': social platforms the model did not tag, in real sentences."""
-    return [
-        Candidate(t.i, t.i + 1, "org", t.text, t.idx, t.idx + len(t.text))
-        for t in doc
-        if t.i not in taken and t.lower_ in PLATFORMS and t.text[:1].isupper()
-        and in_prose(doc, t.i)
-    ]

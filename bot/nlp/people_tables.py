@@ -113,7 +113,7 @@ NOT_NAMES = word_set(
     """
 )
 
-# Words that end an organisation's name ("Workers' Party", "Central News Agency").
+# Words that end an organisation's name ("Green Party", "Press Association").
 ORG_HEADS = word_set(
     """
     party committee agency ministry department council association union bank university
