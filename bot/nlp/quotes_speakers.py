@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes_lexicon import GROUP_NOUNS, ORG_NOUNS
+from bot.nlp.quotes_lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from bot.nlp.quotes_marks import CLOSERS, OPENERS, STRAIGHT
 from bot.nlp.quotes_orgs import OrgIndex, OrgMention
 from bot.nlp.quotes_people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
@@ -17,6 +17,18 @@ OWN_ORG_NOUNS = frozenset({"campaign", "camp", "team", "office", "staff", "admin
 
 Speaker = tuple[str | None, tuple[int, int] | None]
 NOBODY: Speaker = (None, None)
+
+
+# Endings of nouns for people ("an analyst", "a protester", "the negotiator").
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person", "ee")
+
+
+def _animate(tok: Token) -> bool:
+    """Whether a common noun can be someone who speaks (an unresolved description)."""
+    lemma = tok.lemma_.lower()
+    return (lemma in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS or lemma in GROUP_NOUNS
+            or lemma in ORG_NOUNS or lemma.endswith(_PERSON_SUFFIXES)
+            or lemma in ("official", "source", "witness", "people", "resident", "police"))
 
 
 class SpeakerFinder:
@@ -127,13 +139,16 @@ class SpeakerFinder:
         if tok.lemma_.lower() in ORG_NOUNS:
             return self._org_description(tok)
         for inner in tok.subtree:  # "officials at the Foreign Ministry"
-            if inner.i != tok.i and inner.ent_type_ in NAME_ENTS and self._near(inner, tok):
+            # Only people and organisations speak for a phrase around them: "the summit in
+            # Geneva" is not Geneva speaking.
+            if inner.i != tok.i and inner.ent_type_ in ("PERSON", "ORG", "NORP") \
+                    and self._near(inner, tok):
                 found = self.people.mention_in(inner.idx, inner.idx + len(inner))
                 return self._named(found) if found else self._entity_name(inner, [inner])
         if tok.lower_ in GROUP_NOUNS and not strict:
             return self._org_description(tok)
-        if strict:
-            return NOBODY
+        if strict or not _animate(tok):
+            return NOBODY  # "the summit ended": things do not speak
         return self.doc.text[start:end], (start, end)
 
     def _org_description(self, head: Token) -> Speaker:

@@ -167,3 +167,14 @@ def test_it_is_the_organisation_named_inside_the_subject_phrase(nlp):
     )
     assert speaker_of(quotes_in(nlp, text), "far stronger measures") in (
         "CPR", "Council for the Protection of Rivers")
+
+
+def test_a_place_or_a_thing_in_the_subject_does_not_speak(nlp):
+    text = ('After agreeing to "work towards a ceasefire in the region", their second summit '
+            "in Geneva ended without a deal being signed.")
+    assert speaker_of(quotes_in(nlp, text), "ceasefire") is None
+
+
+def test_an_unnamed_person_described_by_a_noun_still_speaks(nlp):
+    text = '"We are not going anywhere," a senior official said on Monday.'
+    assert speaker_of(quotes_in(nlp, text), "going anywhere") == "a senior official"
