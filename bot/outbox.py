@@ -29,8 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from bot.models import Citation, Post, Reply, ReplyItem
-from bot.ports import Chat
-from storage.channels import ChannelStore
+from bot.ports import ChannelLog, Chat
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -103,7 +102,7 @@ def post_of(row: Mapping[str, Any]) -> Post:
 class Outbox:
     """Channel state plus a doorbell: whoever queues a post rings it, the Sender wakes up."""
 
-    def __init__(self, store: ChannelStore, clock: Clock = utc_now) -> None:
+    def __init__(self, store: ChannelLog, clock: Clock = utc_now) -> None:
         self.store = store
         self.clock = clock
         self._bell: asyncio.Event | None = None
