@@ -16,6 +16,20 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Reply]]
 
 
+async def answer_safely(handle: Handler, request: Request) -> Reply:
+    """An adapter's call into the core: whatever goes wrong, the person gets one sentence.
+
+    The core's own handler already answers every failure in words; this guards the adapter
+    against any other handler it is given (a different core, a test's).
+    """
+    try:
+        return await handle(request)
+    except Exception:
+        ref = secrets.token_hex(3)
+        log.exception("command %r failed in its handler ref=%s", request.command, ref)
+        return Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
+
+
 def help_reply(is_admin: bool = True) -> Reply:
     items = tuple(
         ReplyItem(spec.example, spec.help + (" (admins)" if spec.admin else ""))

@@ -20,6 +20,7 @@ from adapters.discord.commands import Suggest, build_tree
 from adapters.discord.render import render
 from bot.commands import CommandSpec
 from bot.config import DiscordSettings
+from bot.dispatch import answer_safely
 from bot.errors import ConfigError, UserError
 from bot.models import Reply, Request
 
@@ -189,12 +190,7 @@ class DiscordAdapter:
         await interaction.response.send_message(embed=render(reply), allowed_mentions=NO_PINGS)
 
     async def _answer(self, spec: CommandSpec, request: Request) -> Reply:
-        try:
-            return await self._handle(request)
-        except Exception:
-            ref = secrets.token_hex(3)
-            log.exception("discord: command /%s failed ref=%s", spec.name, ref)
-            return Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
+        return await answer_safely(self._handle, request)
 
     async def _on_tree_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

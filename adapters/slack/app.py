@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ from adapters.slack.render import SlackMessage, render
 from adapters.slack.routing import ACCEPTED, in_slack_names, request_line
 from bot.commands import BY_NAME, split_command
 from bot.config import SlackSettings
+from bot.dispatch import answer_safely
 from bot.errors import ConfigError, UserError
 from bot.models import Reply, Request
 
@@ -225,12 +225,7 @@ class SlackAdapter:
         await self._respond(payload, render(in_slack_names(reply, name)), shared=shared)
 
     async def _run(self, request: Request) -> Reply:
-        try:
-            return await self._handle(request)
-        except Exception:
-            ref = secrets.token_hex(3)
-            log.exception("Slack command %r failed ref=%s", request.command, ref)
-            return Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
+        return await answer_safely(self._handle, request)
 
     async def _respond(
         self, payload: dict[str, Any], message: SlackMessage, *, shared: bool
