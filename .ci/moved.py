@@ -11,7 +11,9 @@ def _norm(name: str) -> str:
 
 def main(lock_path: str) -> None:
     locked: dict[str, str] = {}
-    for line in open(lock_path, encoding="utf-8"):
+    with open(lock_path, encoding="utf-8") as lock:
+        lines = lock.readlines()
+    for line in lines:
         m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)", line)
         if m:
             locked.setdefault(_norm(m.group(1)), m.group(2))

@@ -1,4 +1,4 @@
-"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest."""
+"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest, doctor."""
 
 from __future__ import annotations
 
@@ -190,6 +190,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return _show(reply, as_json=args.json)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_checks
+
+    checkup = run_checks(args.config, getattr(args, "db", None))
+    for line in checkup.lines:
+        print(line)
+    if checkup.problems:
+        n = len(checkup.problems)
+        print(f"{n} problem{'s' if n > 1 else ''} found.")
+        return 1
+    print("All is well.")
+    return 0
+
+
 # --------------------------------------------------------------------- parser
 
 
@@ -228,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "export"])
     p.add_argument("rest", nargs="*", metavar="ARG")
     p.add_argument("--file", help="export: write the OPML here")
+    add("doctor", "Check versions, the spaCy model, the store, the config and secrets.",
+        cmd_doctor)
     p = add("digest", "Show (or post) a channel's digest locally.", cmd_digest)
     p.add_argument("action", nargs="?", choices=["why", "post"])
     p.add_argument("--channel", default="console", help="channel id (default: console)")

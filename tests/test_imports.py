@@ -1,4 +1,4 @@
-"""Every module of the shipped packages imports, so a missing dependency fails here, not for a user."""
+"""Every shipped module imports, so a missing dependency fails here and not for a user."""
 
 import importlib
 import pkgutil
