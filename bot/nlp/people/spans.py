@@ -6,19 +6,18 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from bot.nlp.name_words import NAME_PARTICLES, ROLE_WORDS
 from bot.nlp.names import name_key, name_words, surname_keys
-from bot.nlp.people_tables import (
+from bot.nlp.people.tables import (
     CITIES,
     COUNTRY_ABBREVIATIONS,
     MEDIA_HEADS,
-    NAME_PARTICLES,
     NEWS_AGENCIES,
     NOT_NAMES,
     ORG_HEADS,
     ORG_PLACE_NOUNS,
     PLACE_NOUNS,
     PLATFORMS,
-    ROLE_WORDS,
     TITLE_PREFIXES,
     word_set,
 )

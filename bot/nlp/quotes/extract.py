@@ -8,10 +8,10 @@ import re
 from spacy.tokens import Doc
 
 from bot.models import QuoteMention
-from bot.nlp.quotes_cues import Attribution, CueFinder
-from bot.nlp.quotes_marks import MarkedSpan, find_marked_spans, paragraphs
-from bot.nlp.quotes_orgs import OrgIndex
-from bot.nlp.quotes_people import PeopleIndex
+from bot.nlp.quotes.cues import Attribution, CueFinder
+from bot.nlp.quotes.marks import MarkedSpan, find_marked_spans, paragraphs
+from bot.nlp.quotes.orgs import OrgIndex
+from bot.nlp.quotes.people import PeopleIndex
 
 # "WALLACE: Let's start..." in a transcript: the label names the speaker.
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s")

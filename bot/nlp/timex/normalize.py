@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.nlp.timex_calendar import (
+from bot.nlp.timex.calendar import (
     Tense,
     day_value,
     duration_value,
@@ -24,7 +24,7 @@ from bot.nlp.timex_calendar import (
     weekday_near,
     year_for,
 )
-from bot.nlp.timex_lexicon import (
+from bot.nlp.timex.lexicon import (
     DECADE_WORDS,
     HOLIDAYS,
     NUMBER_WORDS,
@@ -36,7 +36,7 @@ from bot.nlp.timex_lexicon import (
     VAGUE_REFS,
     WEEKDAYS,
 )
-from bot.nlp.timex_periods import anchored_weekday, century, half, week_of
+from bot.nlp.timex.periods import anchored_weekday, century, half, week_of
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.people_tables import HONORIFICS, NON_ROLE_HEADS, ROLE_WORDS, word_set
+from bot.nlp.name_words import HONORIFICS, ROLE_WORDS, word_set
+from bot.nlp.people.tables import NON_ROLE_HEADS
 
 _NUMERIC = word_set("DATE TIME CARDINAL MONEY PERCENT QUANTITY")  # "first lady" stays
 _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "eur", "ee", "ate", "ive")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes_lexicon import GROUP_NOUNS, ORG_NOUNS
+from bot.nlp.quotes.lexicon import GROUP_NOUNS, ORG_NOUNS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 GROUP_PRONOUN_REACH = 1500  # characters "it"/"they" may look back: organisations recur close by

@@ -9,11 +9,11 @@ from datetime import date, datetime
 from spacy.tokens import Doc
 
 from bot.models import TimeMention
-from bot.nlp.timex_calendar import find_month, find_year
-from bot.nlp.timex_compose import day_offset, second_day
-from bot.nlp.timex_normalize import Context, normalise
-from bot.nlp.timex_rules import RULES
-from bot.nlp.timex_tense import clause_tense
+from bot.nlp.timex.calendar import find_month, find_year
+from bot.nlp.timex.compose import day_offset, second_day
+from bot.nlp.timex.normalize import Context, normalise
+from bot.nlp.timex.rules import RULES
+from bot.nlp.timex.tense import clause_tense
 
 _TITLE_WORD_RE = re.compile(
     r"(?<=\s)(?-i:Week|Weekend|Month|Year|Day|Night|Morning|Evening|Hours?|Minutes?)\b"

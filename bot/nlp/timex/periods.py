@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.nlp.timex_calendar import (
+from bot.nlp.timex.calendar import (
     find_month,
     find_weekday,
     find_year,
@@ -17,7 +17,7 @@ from bot.nlp.timex_calendar import (
 )
 
 if TYPE_CHECKING:
-    from bot.nlp.timex_normalize import Context, Normalised
+    from bot.nlp.timex.normalize import Context, Normalised
 
 ORDINAL_WORDS = {
     "first": 1,

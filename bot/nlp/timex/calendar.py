@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 from dateutil.relativedelta import MO, TH, TU, relativedelta
 
-from bot.nlp.timex_lexicon import MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
+from bot.nlp.timex.lexicon import MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
 
 # Direction a clause points in: "past", "future", or None (present or unknown).
 Tense = str | None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from bot.models import PersonMention
+from bot.nlp.name_words import NAME_PARTICLES, word_set
 from bot.nlp.names import (
     acronym,
     best_role,
@@ -17,28 +18,28 @@ from bot.nlp.names import (
     name_key,
     surname_keys,
 )
-from bot.nlp.people_checks import (
+from bot.nlp.people.checks import (
     company_words,
     is_false_lone_person,
     lone_person_is_org,
     lower_case_words,
     surname_orgs,
 )
-from bot.nlp.people_orgs import (
+from bot.nlp.people.orgs import (
     acronym_expansions,
     headed_org_runs,
     norp_led_orgs,
     platform_mentions,
 )
-from bot.nlp.people_roles import RolePhrase, apposition, premodifier
-from bot.nlp.people_spans import (
+from bot.nlp.people.roles import RolePhrase, apposition, premodifier
+from bot.nlp.people.spans import (
     Candidate,
     classify,
     clean_span,
     known_people,
     place_names,
 )
-from bot.nlp.people_tables import NAME_PARTICLES, TITLE_PREFIXES, word_set
+from bot.nlp.people.tables import TITLE_PREFIXES
 
 _LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
 _MAX_SURFACE_TOKENS = 6

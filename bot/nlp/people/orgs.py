@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.people_spans import (
+from bot.nlp.name_words import ACRONYM_FILLERS
+from bot.nlp.people.spans import (
     POSSESSIVES,
     Candidate,
     in_prose,
     is_title,
     place_or_title,
 )
-from bot.nlp.people_tables import ACRONYM_FILLERS, ORG_HEADS, PLACE_HEADS, PLATFORMS
+from bot.nlp.people.tables import ORG_HEADS, PLACE_HEADS, PLATFORMS
 
 
 def acronym_expansions(doc: Doc) -> tuple[list[Candidate], set[str]]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes_lexicon import SPEECH_VERBS, STANCE_VERBS, WEAK_SPEECH_VERBS
-from bot.nlp.quotes_marks import MarkedSpan
-from bot.nlp.quotes_orgs import OrgIndex
-from bot.nlp.quotes_people import SUBJECT_DEPS, PeopleIndex
-from bot.nlp.quotes_speakers import QUOTE_MARKS, Speaker, SpeakerFinder
+from bot.nlp.quotes.lexicon import SPEECH_VERBS, STANCE_VERBS, WEAK_SPEECH_VERBS
+from bot.nlp.quotes.marks import MarkedSpan
+from bot.nlp.quotes.orgs import OrgIndex
+from bot.nlp.quotes.people import SUBJECT_DEPS, PeopleIndex
+from bot.nlp.quotes.speakers import QUOTE_MARKS, Speaker, SpeakerFinder
 
 SENTENCE_END = frozenset({".", "!", "?"})
 DASHES = frozenset({"―", "—", "–", "--"})

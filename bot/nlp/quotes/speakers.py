@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes_lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
-from bot.nlp.quotes_marks import CLOSERS, OPENERS, STRAIGHT
-from bot.nlp.quotes_orgs import OrgIndex, OrgMention
-from bot.nlp.quotes_people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
+from bot.nlp.quotes.lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
+from bot.nlp.quotes.marks import CLOSERS, OPENERS, STRAIGHT
+from bot.nlp.quotes.orgs import OrgIndex, OrgMention
+from bot.nlp.quotes.people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
 
 QUOTE_MARKS = OPENERS + CLOSERS + STRAIGHT + "‘’'"
 NAME_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.timex_calendar import Tense, find_weekday
+from bot.nlp.timex.calendar import Tense, find_weekday
 
 _DEADLINE_WORDS = {"until", "till", "by", "through"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}

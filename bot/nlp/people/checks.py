@@ -7,15 +7,13 @@ from typing import Any, Protocol, TypeVar
 
 from spacy.tokens import Doc
 
+from bot.nlp.name_words import HONORIFICS, ROLE_WORDS, word_set
 from bot.nlp.names import is_full_name, name_key, name_words, surname_keys
-from bot.nlp.people_spans import after_title
-from bot.nlp.people_tables import (
+from bot.nlp.people.spans import after_title
+from bot.nlp.people.tables import (
     COMPANY_POSSESSIONS,
     COMPANY_SUFFIXES,
-    HONORIFICS,
     ORG_NOUNS,
-    ROLE_WORDS,
-    word_set,
 )
 
 

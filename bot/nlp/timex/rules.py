@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlp.timex_lexicon import DECADE_WORDS, HOLIDAYS, SET_WORDS, VAGUE_COUNTS, VAGUE_REFS
-from bot.nlp.timex_periods import ORDINAL_WORDS
+from bot.nlp.timex.lexicon import DECADE_WORDS, HOLIDAYS, SET_WORDS, VAGUE_COUNTS, VAGUE_REFS
+from bot.nlp.timex.periods import ORDINAL_WORDS
 
 
 def _alt(words: object) -> str:
