@@ -11,7 +11,8 @@ from spacy.tokens import Doc
 from bot.models import TimeMention
 from bot.nlp.timex.calendar import find_month, find_year
 from bot.nlp.timex.compose import day_offset, second_day
-from bot.nlp.timex.normalize import Context, normalise
+from bot.nlp.timex.context import Context
+from bot.nlp.timex.normalize import normalise
 from bot.nlp.timex.rules import RULES
 from bot.nlp.timex.tense import clause_tense
 

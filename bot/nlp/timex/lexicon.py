@@ -48,7 +48,7 @@ WEEKDAYS: dict[str, int] = {
     "sun": 6,
 }
 
-# Small numbers as words; larger ones are built from these by timex_normalize.parse_number.
+# Small numbers as words; larger ones are built from these by calendar.parse_number.
 NUMBER_WORDS: dict[str, float] = {
     "zero": 0,
     "one": 1,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.nlp.timex.calendar import (
-    Tense,
     day_value,
     duration_value,
     find_month,
@@ -24,6 +22,7 @@ from bot.nlp.timex.calendar import (
     weekday_near,
     year_for,
 )
+from bot.nlp.timex.context import Context, Normalised
 from bot.nlp.timex.lexicon import (
     DECADE_WORDS,
     HOLIDAYS,
@@ -37,22 +36,6 @@ from bot.nlp.timex.lexicon import (
     WEEKDAYS,
 )
 from bot.nlp.timex.periods import anchored_weekday, century, half, week_of
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a value is resolved against: the publication date, the clause's tense, the last date."""
-
-    ref: date
-    tense: Tense = None
-    anchor: date | None = None  # the last day-precise date mentioned before, for "that day"
-    quarter: str | None = None  # the last quarter mentioned ("2019-Q1"), for "a year earlier"
-    year: int | None = None  # the last year written out, for "later that year"
-    month: date | None = None  # the last month (or day) named, for "the following month"
-
-
-# type, value, precision
-Normalised = tuple[str, str, str | None]
 
 _UNIT_RE = re.compile(
     r"(second|minute|hour|day|night|weekend|week|month|quarter|year|decade|centur(?:y|ie)"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING
 
 from bot.nlp.timex.calendar import (
     find_month,
@@ -15,9 +14,7 @@ from bot.nlp.timex.calendar import (
     weekday_near,
     year_for,
 )
-
-if TYPE_CHECKING:
-    from bot.nlp.timex.normalize import Context, Normalised
+from bot.nlp.timex.context import Context, Normalised
 
 ORDINAL_WORDS = {
     "first": 1,
