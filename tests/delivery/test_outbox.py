@@ -11,9 +11,8 @@ import pytest
 
 from bot.app import Newsdesk
 from bot.config import Settings, StorageSettings
-from bot.digest import queue_digest
-from bot.models import ArticleDraft, Citation, Reply, ReplyItem
-from bot.outbox import (
+from bot.delivery.digest import queue_digest
+from bot.delivery.outbox import (
     MAX_ATTEMPTS,
     PostLookup,
     Sender,
@@ -21,6 +20,7 @@ from bot.outbox import (
     reply_to_json,
     stable_nonce,
 )
+from bot.models import ArticleDraft, Citation, Reply, ReplyItem
 
 STORY = (
     "The Brackwater library will stay open until midnight during exam season, the city "

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import Newsdesk
 from bot.config import Settings, StorageSettings
-from bot.digest import queue_digest, run_due
+from bot.delivery.digest import queue_digest, run_due
 from bot.models import ArticleDraft
 
 FERRY = (

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot import alerts, digest
+from bot.config import Settings
+from bot.delivery import alerts, digest
+from bot.delivery.outbox import Outbox, iso
+from bot.delivery.schedules import NO_NEWS_FLAG, DigestSchedule, next_slot, parse_schedule
 from bot.errors import UserError
 from bot.models import Reply, ReplyItem, Request
-from bot.outbox import iso
-from bot.schedules import NO_NEWS_FLAG, DigestSchedule, next_slot, parse_schedule
+from bot.ports import Store
 
-if TYPE_CHECKING:
-    from bot.app import Newsdesk
+
+class Desk(Protocol):
+    """What the channel commands use of the bot (a Newsdesk): its store, outbox and settings."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
 
 Handler = Callable[[Request], Reply | Awaitable[Reply]]
 
@@ -23,7 +36,7 @@ def _local(at: datetime, zone: str) -> str:
     return at.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M %Z")
 
 
-def channel_handlers(bot: Newsdesk) -> dict[str, Handler]:
+def channel_handlers(bot: Desk) -> dict[str, Handler]:
     """Handlers for the digest, schedule and alert commands of the command table."""
     store, outbox = bot.store, bot.outbox
     channels = outbox.store

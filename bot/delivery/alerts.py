@@ -17,10 +17,10 @@ import re
 from datetime import datetime
 from typing import Any
 
+from bot.delivery.outbox import Outbox, iso, reply_from_json, reply_to_json, stable_nonce
 from bot.errors import UserError
 from bot.models import Citation, PersonMention, Reply, ReplyItem, StoredPerson, iso_date
 from bot.nlp.names import name_key, same_entity
-from bot.outbox import Outbox, iso, reply_from_json, reply_to_json, stable_nonce
 from bot.ports import Store
 
 MAX_WORDS_CHARS = 100

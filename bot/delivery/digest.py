@@ -10,11 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.answers import _Citer, _event_groups, _quote_groups, _sources_json
+from bot.delivery.outbox import Outbox, iso, random_nonce, reply_to_json, stable_nonce
+from bot.delivery.schedules import DigestSchedule, due_slot
 from bot.models import Reply, ReplyItem
 from bot.nlp.summary import Candidate, summarize
-from bot.outbox import Outbox, iso, random_nonce, reply_to_json, stable_nonce
 from bot.ports import Store
-from bot.schedules import DigestSchedule, due_slot
 
 MAX_STORIES = 5
 MAX_EVENTS = 3

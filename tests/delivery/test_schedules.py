@@ -11,8 +11,8 @@ import pytest
 
 from bot.app import Newsdesk
 from bot.config import SchedulerSettings, Settings, StorageSettings
+from bot.delivery.schedules import due_slot, next_slot, parse_schedule
 from bot.errors import UserError
-from bot.schedules import due_slot, next_slot, parse_schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -12,10 +12,10 @@ import pytest
 
 from bot.app import Newsdesk
 from bot.config import Settings, StorageSettings
+from bot.delivery.outbox import Sender, reply_from_json
 from bot.ingest.files import read_file
 from bot.models import ArticleDraft
 from bot.nlp.names import name_key
-from bot.outbox import Sender, reply_from_json
 from tests.conftest import DEMO_DIR
 
 

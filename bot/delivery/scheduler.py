@@ -1,10 +1,10 @@
 """APScheduler wiring: digest jobs rebuilt from the store, and interval jobs such as polling.
 
 The store, not APScheduler, is the record of what ran: each schedule's `last_run_at` moves
-in the same transaction as the digest it queued (bot.digest.run_due). APScheduler only says
-*when* to look, so its jobs live in memory and are rebuilt from the store at start and on
-every change; a slot missed while the bot was down is found by `catch_up()` at start and
-posted once (coalesced), and a job that fires late or twice finds nothing left to do.
+in the same transaction as the digest it queued (bot.delivery.digest.run_due). APScheduler
+only says *when* to look, so its jobs live in memory and are rebuilt from the store at start
+and on every change; a slot missed while the bot was down is found by `catch_up()` at start
+and posted once (coalesced), and a job that fires late or twice finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import digest
-from bot.outbox import Outbox
+from bot.delivery import digest
+from bot.delivery.outbox import Outbox
+from bot.delivery.schedules import DigestSchedule
 from bot.ports import Store
-from bot.schedules import DigestSchedule
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "digest:"

@@ -12,10 +12,10 @@ import pytest
 
 from bot.app import Newsdesk
 from bot.config import Settings, StorageSettings
-from bot.digest import run_due
+from bot.delivery.digest import run_due
+from bot.delivery.outbox import Sender
+from bot.delivery.scheduler import Scheduler
 from bot.models import ArticleDraft
-from bot.outbox import Sender
-from bot.scheduler import Scheduler
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEWS = (
