@@ -6,13 +6,13 @@ import json
 import logging
 from typing import Any
 
-from bot.alerts import queue_alerts
-from bot.channel_commands import channel_handlers
 from bot.config import Settings
+from bot.delivery.alerts import queue_alerts
+from bot.delivery.commands import channel_handlers
+from bot.delivery.outbox import Outbox, iso, reply_to_json, stable_nonce
 from bot.dispatch import Dispatcher, answer_handlers, parse_request
 from bot.ingest.service import Ingestor, IngestReport
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
-from bot.outbox import Outbox, iso, reply_to_json, stable_nonce
 from bot.sources import Sources, fetch_drafts
 from storage.channels import ChannelStore
 from storage.sqlite_store import SourceTable, SqliteStore

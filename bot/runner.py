@@ -10,13 +10,13 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from bot.alerts import queue_alerts
 from bot.app import Newsdesk
 from bot.config import Settings
+from bot.delivery.alerts import queue_alerts
+from bot.delivery.outbox import Sender
+from bot.delivery.scheduler import Scheduler
 from bot.errors import UserError
-from bot.outbox import Sender
 from bot.ports import Chat
-from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 ALERT_CHECK_S = 30  # articles stored by another process (`newsdesk ingest`) are alerted on too

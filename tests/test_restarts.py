@@ -131,7 +131,7 @@ class FileChat:
 async def _work(db: str, posts: Path) -> None:
     from bot.app import Newsdesk
     from bot.config import Settings, StorageSettings
-    from bot.digest import run_due
+    from bot.delivery.digest import run_due
     from bot.nlp.pipeline import load_model
     from bot.runner import Service
 

@@ -284,7 +284,7 @@ class SlackAdapter:
         return str(ts) if ts else None
 
     async def find_posted(self, channel: str, nonce: str) -> str | None:
-        """The ts of a recent post of ours that carries this nonce (bot.outbox.PostLookup).
+        """The ts of a recent post of ours that carries this nonce (outbox.PostLookup).
 
         Slack has no idempotency key, so after a crash between posting and recording it the
         outbox asks here first. Without the history scopes the answer is None and the post

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from bot.models import PersonMention
-from bot.nlp.people_tables import ACRONYM_FILLERS, HONORIFICS, NAME_PARTICLES, ROLE_WORDS
+from bot.nlp.name_words import ACRONYM_FILLERS, HONORIFICS, NAME_PARTICLES, ROLE_WORDS
 
 _SPLIT = re.compile(r"[\s\-\u2010-\u2015.]+")
 _DROP = re.compile(r"[^\w\s\-\u2010-\u2015.]")

@@ -1,0 +1,1 @@
+"""Delivery: digests, alerts, the outbox that posts them once, schedules and their scheduler."""

@@ -1,0 +1,244 @@
+"""Digests: what is new in a channel since its last digest, for a `now`; previews and `why`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.answers import _Citer, _event_groups, _quote_groups, _sources_json
+from bot.delivery.outbox import Outbox, iso, random_nonce, reply_to_json, stable_nonce
+from bot.delivery.schedules import DigestSchedule, due_slot
+from bot.models import Reply, ReplyItem
+from bot.nlp.summary import Candidate, summarize
+from bot.ports import Store
+
+MAX_STORIES = 5
+MAX_EVENTS = 3
+MAX_QUOTES = 2
+MAX_SUMMARY = 2
+MAX_ARTICLES = 2000  # read per digest; a larger backlog carries over to the next one
+
+
+@dataclass
+class DigestPlan:
+    """What a digest would cover: new stories, and new copies of stories already covered."""
+
+    platform: str
+    channel: str
+    since_at: str | None
+    articles: list[dict[str, Any]] = field(default_factory=list)  # every new article read
+    stories: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # new story -> copies
+    copies: list[dict[str, Any]] = field(default_factory=list)  # of stories covered before
+    reply: Reply | None = None
+
+    @property
+    def last_article_id(self) -> int:
+        return max((a["id"] for a in self.articles), default=0)
+
+
+def _when(at: str | None, zone: str) -> str:
+    if not at:
+        return ""
+    local = datetime.fromisoformat(at).astimezone(ZoneInfo(zone))
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def zone_of(outbox: Outbox, platform: str, channel: str, default: str) -> str:
+    row = outbox.store.schedule(platform, channel)
+    return row["timezone"] if row else default
+
+
+def plan_digest(store: Store, outbox: Outbox, platform: str, channel: str,
+                timezone: str = "UTC") -> DigestPlan:
+    """Read what is new in the channel's scope since its last digest and render it."""
+    channels = outbox.store
+    state = channels.channel(platform, channel)
+    plan = DigestPlan(platform, channel, state["last_digest_at"])
+    articles = channels.articles_after(int(state["last_digest_article"] or 0), MAX_ARTICLES)
+    if state.get("scope"):
+        in_scope = set(store.search_articles(state["scope"], limit=10_000))
+        articles = [a for a in articles if a["id"] in in_scope]
+    plan.articles = articles
+    covered = channels.covered_stories(platform, channel,
+                                       sorted({a["story_id"] for a in articles}))
+    for article in articles:
+        if article["story_id"] in covered:
+            plan.copies.append(article)
+        else:
+            plan.stories.setdefault(article["story_id"], []).append(article)
+    if plan.stories:
+        plan.reply = _render(store, plan, timezone)
+    return plan
+
+
+def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
+    story_ids = list(plan.stories)
+    # Stories carried by more outlets first: that is what the channel most likely wants.
+    story_ids.sort(key=lambda s: (-len({a["source"] for a in plan.stories[s]}), s))
+    article_ids = [a["id"] for s in story_ids for a in plan.stories[s]]
+    refs = store.refs(article_ids)
+    citer = _Citer(refs)
+    items: list[ReplyItem] = []
+    data: dict[str, Any] = {"since": plan.since_at, "new_articles": len(plan.articles),
+                            "left_out": [a["id"] for a in plan.copies]}
+
+    candidates = [Candidate(r["article_id"], r["position"], r["text"],
+                            refs[r["article_id"]].published or "")
+                  for r in store.sentences_in(article_ids[:60]) if r["article_id"] in refs]
+    # With one or two articles their headlines say it all; a summary would repeat them.
+    picked = summarize(candidates)[:MAX_SUMMARY] if len(article_ids) > 2 else []
+    for sentence in picked:
+        items.append(ReplyItem(sentence.text, "in short", citer.cite(sentence.article_ids)))
+    data["summary"] = [{"text": p.text, "sources": _sources_json(refs, p.article_ids)}
+                       for p in picked]
+
+    data["stories"] = []
+    for story_id in story_ids:
+        copies = plan.stories[story_id]
+        outlets = list(dict.fromkeys(a["source"] or a["url"] or "?" for a in copies))
+        ids = [a["id"] for a in copies]
+        data["stories"].append({"title": copies[0]["title"], "outlets": outlets,
+                                "sources": _sources_json(refs, ids)})
+    for story in data["stories"][:MAX_STORIES]:
+        n = len(story["outlets"])
+        detail = story["outlets"][0] if n == 1 else f"{n} outlets"
+        items.append(ReplyItem(story["title"] or "(untitled)", detail,
+                               citer.cite([s["id"] for s in story["sources"]])))
+
+    events = _event_groups(store.events_in(article_ids))
+    # Best corroborated first, then the most recent: those are the news in a timeline.
+    events.sort(key=lambda g: (len(g["article_ids"]), g["date"]), reverse=True)
+    shown_events = sorted(events[:MAX_EVENTS], key=lambda g: g["date"])
+    for event in shown_events:
+        items.append(ReplyItem(f"{event['date']}: {event['text']}", "timeline",
+                               citer.cite(event["article_ids"])))
+    data["timeline"] = [{"date": g["date"], "precision": g["precision"], "text": g["text"],
+                         "sources": _sources_json(refs, g["article_ids"])} for g in events]
+
+    quotes = [q for q in _quote_groups(store.quotes_in(article_ids)) if q["speaker"]]
+    # Notable: carried by more outlets, then whole statements before a word or two in quotes.
+    quotes.sort(key=lambda q: (-len(q["article_ids"]), len(q["text"].split()) < 6))
+    for group in quotes[:MAX_QUOTES]:
+        items.append(ReplyItem(f"“{group['text'].rstrip(',')}”", group["speaker"],
+                               citer.cite(group["article_ids"])))
+    data["quotes"] = [{"speaker": g["speaker"], "text": g["text"],
+                       "sources": _sources_json(refs, g["article_ids"])} for g in quotes]
+
+    n_stories = len(story_ids)
+    since = _when(plan.since_at, timezone)
+    title = (f"Digest: {n_stories} new stor{'y' if n_stories == 1 else 'ies'}"
+             + (f" since {since}" if since else ""))
+    more = n_stories - MAX_STORIES
+    footer = (f"{more} more new stories not shown. " if more > 0 else "") + \
+        "/digest why shows what was read and what was left out."
+    return Reply(title, tuple(items), citer.citations(), footer, data=data)
+
+
+def no_news_reply(plan: DigestPlan, timezone: str) -> Reply:
+    since = _when(plan.since_at, timezone)
+    copies = f" ({len(plan.copies)} copies of stories already covered)" if plan.copies else ""
+    message = f"No news since {since}{copies}." if since else f"No news yet{copies}."
+    return Reply.text(message, data={"since": plan.since_at, "stories": [],
+                                     "left_out": [a["id"] for a in plan.copies]})
+
+
+def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> Reply:
+    """Which sources were read, how many articles were new, which were left out as copies."""
+    outlets = Counter(a["source"] or "unnamed source" for a in plan.articles)
+    since = _when(plan.since_at, timezone)
+    items = [ReplyItem(
+        f"{len(plan.articles)} new article{'s' if len(plan.articles) != 1 else ''} "
+        f"{'since ' + since if since else 'so far'}, in {len(plan.stories)} new "
+        f"stor{'y' if len(plan.stories) == 1 else 'ies'}")]
+    if outlets:
+        items.append(ReplyItem("Read: " + ", ".join(f"{name} ({n})"
+                                                     for name, n in outlets.most_common(12))))
+    polled = outbox.store.count_enabled_sources()
+    if polled:
+        items.append(ReplyItem(f"{polled} source{'s' if polled != 1 else ''} polled; "
+                               f"/source list shows their health"))
+    merged = sum(len(c) - 1 for c in plan.stories.values())
+    if merged:
+        items.append(ReplyItem(f"{merged} article{'s' if merged != 1 else ''} merged into "
+                               f"their story as copies from other outlets"))
+    refs = store.refs(a["id"] for a in plan.copies)
+    citer = _Citer(refs)
+    for copy in plan.copies[:8]:
+        items.append(ReplyItem(f"Left out: {copy['title'] or '(untitled)'}",
+                               "copy of a story already covered", citer.cite([copy["id"]])))
+    footer = (f"{len(plan.copies) - 8} more copies left out. " if len(plan.copies) > 8 else "")
+    footer += "Copies of a story a digest already covered are left out."
+    data = {"since": plan.since_at, "new_articles": len(plan.articles),
+            "new_stories": len(plan.stories), "outlets": dict(outlets),
+            "left_out": [refs[a["id"]].to_json() for a in plan.copies if a["id"] in refs]}
+    return Reply("Why this digest", tuple(items), citer.citations(), footer, data=data)
+
+
+# ---------------------------------------------------------------------- posting
+
+
+def queue_digest(store: Store, outbox: Outbox, platform: str, channel: str, *,
+                 timezone: str = "UTC", slot_at: datetime | None = None,
+                 say_no_news: bool = False) -> tuple[int | None, DigestPlan]:
+    """Decide and record a digest post in one transaction; return (outbox id or None, plan).
+
+    A scheduled digest's nonce comes from its slot, so the same slot is never queued twice,
+    even by two processes; the channel's watermark moves in the same transaction.
+    """
+    channels = outbox.store
+    now = outbox.now()
+    with channels.transaction():
+        plan = plan_digest(store, outbox, platform, channel, timezone)
+        reply = plan.reply or (no_news_reply(plan, timezone) if say_no_news else None)
+        outbox_id = None
+        if reply is not None:
+            nonce = (stable_nonce("digest", platform, channel, iso(slot_at)) if slot_at
+                     else random_nonce())
+            outbox_id = channels.enqueue(platform=platform, channel=channel, kind="digest",
+                                         payload=json.dumps(reply_to_json(reply)), nonce=nonce,
+                                         created_at=iso(now))
+            if outbox_id is not None:
+                channels.add_digest_items(outbox_id, [a["id"] for a in plan.articles])
+                channels.set_digest_mark(platform, channel, iso(now), plan.last_article_id)
+        if slot_at is not None:
+            channels.mark_schedule_run(platform, channel, iso(slot_at))
+    if outbox_id is not None:
+        outbox.ring()
+    return outbox_id, plan
+
+
+def run_due(store: Store, outbox: Outbox, only: tuple[str, str] | None = None) -> list[int]:
+    """Queue one digest for every schedule with a slot due by now (missed slots coalesce)."""
+    channels = outbox.store
+    queued: list[int] = []
+    now = outbox.now()
+    for row in channels.all_schedules():
+        if only is not None and (row["platform"], row["channel"]) != only:
+            continue
+        schedule = DigestSchedule(row["spec"], row["timezone"])
+        try:
+            trigger = schedule.trigger()
+        except ValueError:
+            continue  # a schedule written by a newer version: leave it alone
+        last_run_at = datetime.fromisoformat(row["last_run_at"] or row["created_at"])
+        slot = due_slot(trigger, last_run_at, now)
+        if slot is None:
+            continue
+        say = bool(channels.channel(row["platform"], row["channel"])["say_no_news"])
+        with channels.transaction():
+            # Another process may have taken this slot meanwhile: look again inside the lock.
+            fresh = channels.schedule(row["platform"], row["channel"])
+            if fresh is None or fresh["last_run_at"] != row["last_run_at"] \
+                    or fresh["spec"] != row["spec"]:
+                continue
+            outbox_id, _ = queue_digest(store, outbox, row["platform"], row["channel"],
+                                        timezone=row["timezone"], slot_at=slot, say_no_news=say)
+        if outbox_id is not None:
+            queued.append(outbox_id)
+    if queued:
+        outbox.ring()
+    return queued

@@ -1,0 +1,425 @@
+"""People and organisations in one article: one entry per real person, all mentions, a role."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from bot.models import PersonMention
+from bot.nlp.name_words import NAME_PARTICLES, word_set
+from bot.nlp.names import (
+    acronym,
+    best_role,
+    full_names_compatible,
+    is_full_name,
+    name_key,
+    surname_keys,
+)
+from bot.nlp.people.checks import (
+    company_words,
+    is_false_lone_person,
+    lone_person_is_org,
+    lower_case_words,
+    surname_orgs,
+)
+from bot.nlp.people.orgs import (
+    acronym_expansions,
+    headed_org_runs,
+    norp_led_orgs,
+    platform_mentions,
+)
+from bot.nlp.people.roles import RolePhrase, apposition, premodifier
+from bot.nlp.people.spans import (
+    Candidate,
+    classify,
+    clean_span,
+    known_people,
+    place_names,
+)
+from bot.nlp.people.tables import TITLE_PREFIXES
+
+_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+_MAX_SURFACE_TOKENS = 6
+_LOWER_IN_TITLES = word_set("with from into over about after than that this upon onto")
+
+
+@dataclass
+class _Entity:
+    """A cluster of candidates that are one person or organisation in this article."""
+
+    kind: str
+    members: list[Candidate] = field(default_factory=list)
+
+    @property
+    def forms(self) -> list[str]:
+        return [m.text for m in self.members]
+
+    @property
+    def full_forms(self) -> list[str]:
+        return [f for f in self.forms if is_full_name(f)]
+
+    @property
+    def core_forms(self) -> list[str]:
+        """Full forms without a stray leading word: 'Ana Ruiz', not 'Universe Ana Ruiz'."""
+        full = self.full_forms
+        shorter = {name_key(f) for f in full}
+        return [
+            f
+            for f in full
+            if not any(name_key(f).endswith(k) and k != name_key(f) for k in shorter)
+        ]
+
+    @property
+    def first(self) -> int:
+        return min(m.start_char for m in self.members)
+
+    def salience(self) -> tuple[int, int]:
+        """Most full-name mentions first, then first introduced."""
+        return (len(self.full_forms), -self.first)
+
+
+def person_at(entries: Sequence[PersonMention], start: int, end: int) -> PersonMention | None:
+    """The entry with a mention overlapping [start, end); persons before organisations."""
+    best: tuple[int, int] | None = None
+    found: PersonMention | None = None
+    for entry in entries:
+        for m_start, m_end in entry.mentions:
+            overlap = min(end, m_end) - max(start, m_start)
+            if overlap <= 0 and not (start == end and m_start <= start < m_end):
+                continue
+            rank = (entry.kind == "person", overlap)
+            if best is None or rank > best:
+                best, found = rank, entry
+    return found
+
+
+def find_people(doc: Doc) -> list[PersonMention]:
+    """People and organisations of one article, each once, with all mention spans and a role."""
+    places = place_names(doc)
+    people_known = known_people(doc)
+    org_texts = {e.text.lower() for e in doc.ents if e.label_ == "ORG"}
+    expanded, place_acronyms = acronym_expansions(doc)
+    candidates: list[Candidate] = []
+    for ent in doc.ents:
+        if ent.label_ not in _LABELS:
+            continue
+        span = clean_span(doc, ent.start, ent.end, ent.label_)
+        if span is None:
+            continue
+        kind = classify(doc, ent.label_, *span, places, people_known, org_texts)
+        text = doc[span[0] : span[1]].text
+        if kind is None or (kind == "org" and text.lower() in place_acronyms):
+            continue
+        candidates.append(_candidate(doc, *span, kind))
+    candidates = _outside_headlines(doc, candidates)
+    candidates = _add_without_overlap(candidates, expanded)
+    taken = {i for c in candidates for i in range(c.start, c.end)}
+    missed = norp_led_orgs(doc, taken) + platform_mentions(doc, taken)
+    candidates = _add_without_overlap(candidates, [c for c in missed if not _in_headline(doc, c)])
+    taken = {i for c in candidates for i in range(c.start, c.end)}
+    taken |= {t.i for e in doc.ents if e.label_ in ("GPE", "LOC", "NORP", "FAC") for t in e}
+    runs = [c for c in headed_org_runs(doc, taken) if not _in_headline(doc, c)]
+    candidates = _add_without_overlap(candidates, runs)
+
+    people = _cluster_people([c for c in candidates if c.kind == "person"])
+    orgs = _cluster_orgs([c for c in candidates if c.kind == "org"])
+    lower_words = lower_case_words(doc)
+    people = [
+        p
+        for p in people
+        if not is_false_lone_person(doc, p, lower_words, lambda c: _in_headline(doc, c))
+    ]
+    people, orgs = _people_that_are_orgs(doc, people, orgs)
+    orgs = surname_orgs(people, orgs)
+    _add_untagged_mentions(
+        doc, people, orgs, {i for c in candidates for i in range(c.start, c.end)}
+    )
+    roles = {id(p): _roles(doc, p) for p in people}
+    role_spans = [(r.start, r.end) for phrases in roles.values() for r in phrases]
+    orgs = [o for o in orgs if not _only_inside_roles(doc, o, role_spans)]
+    entries = [_person_entry(doc, p, roles[id(p)], people) for p in people]
+    entries += [_org_entry(o) for o in orgs]
+    entries.sort(key=lambda e: e.mentions[0][0])
+    return entries
+
+
+def _candidate(doc: Doc, start: int, end: int, kind: str) -> Candidate:
+    first, last = doc[start], doc[end - 1]
+    start_char, end_char = first.idx, last.idx + len(last)
+    return Candidate(start, end, kind, doc[start:end].text, start_char, end_char)
+
+
+def _is_headline(sentence: Span) -> bool:
+    """A title-case line ('Obama Says Museum Is a Triumph'): the model's names there are guesses."""
+    words = [t for t in sentence if t.is_alpha and len(t) > 3 and t.lower_ not in _LOWER_IN_TITLES]
+    return len(words) >= 3 and all(t.text[0].isupper() for t in words)
+
+
+def _in_headline(doc: Doc, cand: Candidate) -> bool:
+    return _is_headline(doc[cand.start].sent)
+
+
+def _outside_headlines(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Trust names in title-case lines only as far as the body confirms them.
+
+    'Obama Speech' there becomes the body's 'Obama'; an organisation there that the body never
+    names is dropped; a person the body never names (a byline) is kept as the model found it.
+    """
+    flags = [_in_headline(doc, c) for c in candidates]
+    trusted = {c.text for c, flag in zip(candidates, flags, strict=True) if not flag}
+    kept: list[Candidate] = []
+    for cand, flag in zip(candidates, flags, strict=True):
+        if not flag or cand.text in trusted:
+            kept.append(cand)
+        elif cand.kind == "person":
+            prefixes = (
+                _candidate(doc, cand.start, end, "person")
+                for end in range(cand.end - 1, cand.start, -1)
+            )
+            kept.append(next((p for p in prefixes if p.text in trusted), cand))
+    return kept
+
+
+def _add_without_overlap(kept: list[Candidate], extra: list[Candidate]) -> list[Candidate]:
+    taken = {i for c in kept for i in range(c.start, c.end)}
+    added = [c for c in extra if not any(i in taken for i in range(c.start, c.end))]
+    return sorted(kept + added, key=lambda c: c.start)
+
+
+def _cluster_people(candidates: list[Candidate]) -> list[_Entity]:
+    """Full names by compatibility; a lone surname or given name joins the most salient match."""
+    full: list[_Entity] = []
+    for cand in (c for c in candidates if is_full_name(c.text)):
+        fits = [e for e in full if any(full_names_compatible(cand.text, f) for f in e.full_forms)]
+        if fits:
+            max(fits, key=_Entity.salience).members.append(cand)
+        else:
+            full.append(_Entity("person", [cand]))
+    singles: dict[str, _Entity] = {}
+    salience = {id(e): e.salience() for e in full}  # fixed before lone names join
+    lone_by_key: dict[str, list[Candidate]] = {}
+    for cand in (c for c in candidates if not is_full_name(c.text)):
+        lone_by_key.setdefault(name_key(cand.text), []).append(cand)
+    for key, lone in lone_by_key.items():
+        fits = [e for e in full if any(key in surname_keys(f) for f in e.core_forms)]
+        target = max(fits, key=lambda e: salience[id(e)]) if fits else None
+        if target is not None and not _someone_else(lone, fits, target):
+            target.members.extend(lone)
+        else:
+            singles.setdefault(key, _Entity("person")).members.extend(lone)
+    return full + list(singles.values())
+
+
+def _someone_else(lone: list[Candidate], fits: list[_Entity], target: _Entity) -> bool:
+    """A surname used often before any matching full name appears is a different, famous
+    person ('Obama' throughout, then one 'Michelle Obama'): keep the surname apart."""
+    introduced = min(e.first for e in fits)
+    before = sum(1 for c in lone if c.start_char < introduced)
+    return before >= 2 and before > len(target.full_forms)
+
+
+def _people_that_are_orgs(
+    doc: Doc, people: list[_Entity], orgs: list[_Entity]
+) -> tuple[list[_Entity], list[_Entity]]:
+    """Move one-word 'people' the article treats as companies or outlets to the organisations,
+    joining an organisation already found under the same name."""
+    companies = company_words(orgs)
+    by_key = {name_key(f): o for o in orgs for f in o.forms}
+    kept: list[_Entity] = []
+    for person in people:
+        if not lone_person_is_org(doc, person, companies):
+            kept.append(person)
+            continue
+        for member in person.members:
+            member.kind = "org"
+        target = by_key.get(name_key(person.forms[0]))
+        if target is None:
+            person.kind = "org"
+            orgs.append(person)
+        else:
+            target.members.extend(person.members)
+    return kept, orgs
+
+
+def _cluster_orgs(candidates: list[Candidate]) -> list[_Entity]:
+    """Same key, or an acronym of another's full name ('NWS', 'National Weather Service')."""
+    by_key: dict[str, _Entity] = {}
+    for cand in candidates:
+        key = name_key(cand.full_text or cand.text)
+        by_key.setdefault(key, _Entity("org")).members.append(cand)
+    by_acronym = {acronym(f).lower(): e for e in by_key.values() for f in e.forms if acronym(f)}
+    merged: list[_Entity] = []
+    for key, entity in by_key.items():
+        target = by_acronym.get(key)
+        if target is not None and target is not entity and len(entity.forms[0].split()) == 1:
+            target.members.extend(entity.members)
+        else:
+            merged.append(entity)
+    return [e for e in merged if e.members]
+
+
+def _add_untagged_mentions(
+    doc: Doc, people: list[_Entity], orgs: list[_Entity], taken: set[int]
+) -> None:
+    """Later mentions the model missed: known names and surnames found again, one token scan."""
+    surfaces: dict[tuple[str, ...], _Entity] = {}
+    for entity in orgs + people:
+        for member in entity.members:
+            surfaces[tuple(t.text for t in doc[member.start : member.end])] = entity
+    for entity in orgs:  # "World Health Organization" may come back as "WHO"
+        for form in entity.forms:
+            short = acronym(form)
+            if len(short) >= 3:
+                surfaces.setdefault((short,), entity)
+    salient: dict[str, _Entity] = {}
+    for entity in sorted(people, key=_Entity.salience):
+        for form in entity.core_forms:
+            words = form.split()
+            for word in {words[0], words[-1]}:
+                salient[word] = entity  # the most salient entity is written last
+    for word, entity in salient.items():
+        surfaces.setdefault((word,), entity)
+    i = 0
+    while i < len(doc):
+        match = _match_at(doc, i, surfaces, taken)
+        if match is None:
+            i += 1
+            continue
+        length, entity = match
+        start = i
+        if length == 1 and (first := _untagged_first_name(doc, i, entity)) is not None:
+            start = first
+        elif i > 0 and doc[i - 1].is_lower and doc[i - 1].lower_ in NAME_PARTICLES:
+            with_particle = f"{doc[i - 1].text} {doc[i].text}"  # "ten Hag" of "Erik ten Hag"
+            if any(with_particle in form for form in entity.forms):
+                start = i - 1
+        entity.members.append(_candidate(doc, start, i + length, entity.kind))
+        i += length
+
+
+def _match_at(
+    doc: Doc, i: int, surfaces: dict[tuple[str, ...], _Entity], taken: set[int]
+) -> tuple[int, _Entity] | None:
+    token = doc[i]
+    if i in taken or not token.text[:1].isupper() or token.ent_type_ in ("GPE", "LOC", "DATE"):
+        return None
+    for length in range(min(_MAX_SURFACE_TOKENS, len(doc) - i), 0, -1):
+        entity = surfaces.get(tuple(t.text for t in doc[i : i + length]))
+        if entity is None or any(j in taken for j in range(i, i + length)):
+            continue
+        lone = length == 1 and entity.kind == "person" and not _stands_alone(doc, i)
+        if lone and _untagged_first_name(doc, i, entity) is None:
+            continue
+        return length, entity
+    return None
+
+
+def _untagged_first_name(doc: Doc, i: int, entity: _Entity) -> int | None:
+    """'arrested Adebayo [Ogunlesi]': a surname known only alone, first written in full."""
+    if entity.kind != "person" or entity.full_forms or i == 0:
+        return None
+    prev = doc[i - 1]
+    if (
+        prev.pos_ == "PROPN"
+        and prev.is_alpha
+        and prev.text[:1].isupper()
+        and not prev.ent_type_
+        and not prev.is_sent_start
+        and prev.lower_.rstrip(".") not in TITLE_PREFIXES
+        and (i + 1 >= len(doc) or not doc[i + 1].text[:1].isupper())
+    ):
+        return i - 1
+    return None
+
+
+def _stands_alone(doc: Doc, i: int) -> bool:
+    """A lone surname must not be part of another, longer name ('Lee' in 'Lee Hsien-yang')."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    prev = doc[i - 1] if i > 0 else None
+    if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+        return False
+    return not (
+        prev is not None
+        and prev.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and prev.lower_.rstrip(".") not in TITLE_PREFIXES
+    )
+
+
+def _roles(doc: Doc, entity: _Entity) -> list[RolePhrase]:
+    found: list[RolePhrase] = []
+    for member in entity.members:
+        span = doc[member.start : member.end]
+        for phrase in (
+            premodifier(doc, member.start, range(member.start, member.end)),
+            apposition(doc, span.root, member.start, member.end),
+        ):
+            if phrase is not None:
+                found.append(phrase)
+    return found
+
+
+def _only_inside_roles(doc: Doc, org: _Entity, role_spans: list[tuple[int, int]]) -> bool:
+    """'State' in 'Secretary of State' is part of a title, not an organisation."""
+
+    def inside(m: Candidate) -> bool:
+        return any(s <= m.start_char and m.end_char <= e for s, e in role_spans) and (
+            m.start > 0 and doc[m.start - 1].lower_ == "of"
+        )
+
+    return all(inside(m) for m in org.members)
+
+
+def _render(doc: Doc, phrase: RolePhrase, entity: _Entity, people: list[_Entity]) -> str:
+    """'Ruiz's late mother' -> 'late mother of Ana Ruiz' when the possessor is a person."""
+    if phrase.owner is None:
+        return phrase.text
+    start, end = phrase.owner
+    for other in people:
+        if other is entity:
+            continue
+        if any(m.start_char <= start and end <= m.end_char for m in other.members):
+            return f"{phrase.relation} of {_canonical_person(other)}"
+    return phrase.text
+
+
+def _canonical_person(entity: _Entity) -> str:
+    candidates = entity.core_forms or entity.forms
+    forms = Counter(candidates)
+    first_at: dict[str, int] = {}
+    for member in sorted(entity.members, key=lambda m: m.start_char):
+        first_at.setdefault(member.text, member.start_char)
+    return max(forms, key=lambda f: (forms[f], -first_at[f]))
+
+
+def _person_entry(
+    doc: Doc, entity: _Entity, roles: list[RolePhrase], people: list[_Entity]
+) -> PersonMention:
+    name = _canonical_person(entity)
+    return PersonMention(
+        name=name,
+        kind="person",
+        aliases=_aliases(entity, name),
+        role=best_role(_render(doc, r, entity, people) for r in roles),
+        mentions=_mentions(entity),
+    )
+
+
+def _org_entry(entity: _Entity) -> PersonMention:
+    forms = Counter(m.full_text or m.text for m in entity.members)
+    # The spelled-out name reads best; among those the most used, then the longest.
+    name = max(forms, key=lambda f: (len(f.split()) > 1, forms[f], len(f)))
+    return PersonMention(
+        name=name, kind="org", aliases=_aliases(entity, name), mentions=_mentions(entity)
+    )
+
+
+def _aliases(entity: _Entity, name: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for f in entity.forms if f != name))
+
+
+def _mentions(entity: _Entity) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted({(m.start_char, m.end_char) for m in entity.members}))
