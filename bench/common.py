@@ -24,10 +24,15 @@ from bot.models import ArticleDraft
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-# The dev sets sit beside the project in a checkout of the team's tree; a user's clone has none.
-DEV = ROOT.parent / "shared" / "dev"
-if not DEV.exists():
-    DEV = Path("/work/shared/dev")
+
+
+def dev_dir() -> Path:
+    """The dev sets: $NEWSDESK_DEV_DATA, else ../shared/dev beside the checkout (a user's clone
+    has none, and the benchmarks fall back to the bundled demo)."""
+    return Path(os.environ.get("NEWSDESK_DEV_DATA") or ROOT.parent / "shared" / "dev")
+
+
+DEV = dev_dir()
 DEMO = ROOT / "bot" / "demo_data"
 MODEL = "en_core_web_sm"  # the config default; pipeline.load_model falls back to the packaged copy
 
@@ -154,7 +159,17 @@ def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--results-dir", type=Path, default=RESULTS,
                    help="where the JSON (and cached stores) go (default: bench/results)")
+    p.add_argument("--dev-data", type=_use_dev_data, metavar="DIR",
+                   help="the dev sets (default: $NEWSDESK_DEV_DATA, else ../shared/dev)")
     return p
+
+
+def _use_dev_data(value: str) -> Path:
+    """--dev-data: every later read of DEV (and child processes) uses this folder."""
+    global DEV
+    DEV = Path(value)
+    os.environ["NEWSDESK_DEV_DATA"] = value
+    return DEV
 
 
 def write_result(name: str, data: dict[str, Any], results_dir: Path = RESULTS) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -19,7 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "dev"
+# $NEWSDESK_DEV_DATA, else ../shared/dev beside the checkout.
+DEV = Path(os.environ.get("NEWSDESK_DEV_DATA") or ROOT.parent / "shared" / "dev")
 OUT = ROOT / "bench" / "results" / "extraction"
 _FLOAT = r"([0-9.]+)"
 

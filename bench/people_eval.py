@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import DEV, MODEL
+from bench import common
+from bench.common import MODEL
 from bot.nlp.people import find_people
 from bot.nlp.pipeline import load_model
 
@@ -108,7 +109,7 @@ def main() -> None:
             kind: {label: Tally() for label in (*LABELS, "ALL")} for kind in ("exact", "relaxed")
         }
         for row in rows:
-            body = body_of(DEV / "quotes" / row["doc"] / "DOC.md")
+            body = body_of(common.DEV / "quotes" / row["doc"] / "DOC.md")
             limit = row["limit"]
             gold = [(s, e, label) for s, e, label, *_ in row["mentions"]]
             predicted = [span for span in system(body) if span[1] <= limit]

