@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
 from rich.text import Text
 
 from bot.models import Reply
+
+# Terminal control characters (ESC starts colour changes, screen clears and OSC 8 hyperlinks
+# that show one text and open another address); rich passes them through, so they go here.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    """Article text with nothing a terminal would act on: only newlines and tabs remain."""
+    return _CONTROL.sub("", text)
 
 
 def render_reply(reply: Reply) -> Group:
     """Title, one line per item with its citation numbers, the sources, then the footer."""
     parts: list[Text] = []
     if reply.error:
-        parts.append(Text(reply.title, style="bold red"))
+        parts.append(Text(_plain(reply.title), style="bold red"))
         return Group(*parts)
-    parts.append(Text(reply.title, style="bold"))
+    parts.append(Text(_plain(reply.title), style="bold"))
     for item in reply.items:
         line = Text("• ")
-        line.append(item.text)
+        line.append(_plain(item.text))
         if item.detail:
-            line.append(f" — {item.detail}", style="dim")
+            line.append(f" — {_plain(item.detail)}", style="dim")
         if item.cites:
             line.append(" " + "".join(f"[{n + 1}]" for n in item.cites), style="cyan")
         parts.append(line)
@@ -27,15 +38,15 @@ def render_reply(reply: Reply) -> Group:
         parts.append(Text("Sources", style="bold dim"))
         for n, cite in enumerate(reply.citations, start=1):
             line = Text(f"[{n}] ", style="cyan")
-            line.append(cite.title or cite.url or "untitled")
-            meta = ", ".join(x for x in (cite.source, cite.published or "") if x)
+            line.append(_plain(cite.title or cite.url or "untitled"))
+            meta = _plain(", ".join(x for x in (cite.source, cite.published or "") if x))
             if meta:
                 line.append(f" — {meta}", style="dim")
             if cite.url:
-                line.append(f" {cite.url}", style="underline dim")
+                line.append(f" {_plain(cite.url)}", style="underline dim")
             parts.append(line)
     if reply.footer:
-        parts.append(Text(reply.footer, style="italic dim"))
+        parts.append(Text(_plain(reply.footer), style="italic dim"))
     return Group(*parts)
 
 

@@ -183,11 +183,18 @@ class DiscordAdapter:
             # One that may outlast Discord's 3-second window is deferred, then followed up.
             reply = await asyncio.wait_for(asyncio.shield(answer), ANSWER_DIRECTLY_S)
         except TimeoutError:
-            await interaction.response.defer(thinking=True)
+            # Admin output is for the admin alone (as on Slack); that is known before the answer.
+            await interaction.response.defer(thinking=True, ephemeral=spec.admin)
             reply = await answer
-            await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS)
+            if reply.error and not spec.admin:
+                # An error goes to the member alone: the public "thinking" message goes away.
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.delete_original_response()
+            await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS,
+                                            ephemeral=spec.admin or reply.error)
             return
-        await interaction.response.send_message(embed=render(reply), allowed_mentions=NO_PINGS)
+        await interaction.response.send_message(embed=render(reply), allowed_mentions=NO_PINGS,
+                                                ephemeral=spec.admin or reply.error)
 
     async def _answer(self, spec: CommandSpec, request: Request) -> Reply:
         return await answer_safely(self._handle, request)

@@ -28,6 +28,17 @@ MORE_HINT = "More not shown: add a topic or name to narrow it."
 _MENTION = re.compile(r"@(?=everyone|here|[!&]?\d)")
 # Only plain http(s) URLs without characters that would end a masked link early.
 _SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]]+$")
+# Every character Discord's markdown gives a meaning to, wherever it stands: emphasis, code,
+# spoilers, masked links ("[text](url)"), and "<...>" (channel, emoji, timestamp and command
+# mentions, suppressed links). A backslash before any of them shows the character as written.
+_MARKUP = r"(?P<char>[\\*_~|`\[\]()<>])"
+# Markdown that counts only at the start of a line: quotes, headings, subtext, lists ("1. ").
+_LINE_START = r"^[ \t]*(?:(?P<lead>[>#-])|\d+(?P<dot>[.)])(?=[ \t]))"
+# A bare URL in body text is left whole so Discord still links it; it may not contain a
+# bracket, or "https://x](https://evil)" would carry a masked link through.
+_BARE_URL = r"(?P<url>https?://[^\s<>\[\]()]*[^\s<>\[\]().,:;\"'])"
+_BODY = re.compile(rf"{_BARE_URL}|{_MARKUP}|{_LINE_START}", re.MULTILINE)
+_ALL = re.compile(rf"{_MARKUP}|{_LINE_START}", re.MULTILINE)
 
 
 def defuse(text: str) -> str:
@@ -35,9 +46,24 @@ def defuse(text: str) -> str:
     return _MENTION.sub("@" + ZWSP, text)
 
 
+def _backslashed(match: re.Match[str]) -> str:
+    """A backslash before the one character that carries the markup; URLs pass unchanged."""
+    found = match.groupdict()
+    if found.get("url"):
+        return match.group(0)
+    key = next(k for k in ("char", "lead", "dot") if found.get(k))
+    at = match.start(key) - match.start()
+    return match.group(0)[:at] + "\\" + match.group(0)[at:]
+
+
 def escape(text: str) -> str:
-    """Defuse mentions and escape markdown so article text shows as written."""
-    return defuse(discord.utils.escape_markdown(text, ignore_links=True))
+    """Defuse mentions and escape markdown so article text shows as written (URLs stay links)."""
+    return defuse(_BODY.sub(_backslashed, text))
+
+
+def escape_link_text(text: str) -> str:
+    """Article text made safe to stand inside "[...](url)": nothing in it can end the link."""
+    return defuse(_ALL.sub(_backslashed, text))
 
 
 def clip(text: str, limit: int) -> str:
@@ -68,12 +94,29 @@ def _item_line(item: ReplyItem, reply: Reply) -> str:
 
 def _citation_line(number: int, reply: Reply) -> str:
     citation = reply.citations[number - 1]
-    title = escape(clip(citation.title or citation.url, 150))
-    link = f"[{title}]({citation.url})" if _SAFE_URL.match(citation.url) else title
+    text = clip(citation.title or citation.url, 150)
+    link = (f"[{escape_link_text(text)}]({citation.url})" if _SAFE_URL.match(citation.url)
+            else escape(text))
     source = escape(clip(citation.source, 60)) if citation.source else ""
     date = f", {citation.published}" if citation.published else ""
     suffix = f" — {source}{date}" if source or date else ""
     return f"`{number}` {link}{suffix}"
+
+
+def _title(text: str) -> str:
+    # An embed title renders emphasis and code but never links, so it needs only the
+    # library's escaping (which also keeps "(ref 1a2b3c)" free of backslashes).
+    return defuse(discord.utils.escape_markdown(text, ignore_links=True))
+
+
+def _fitted(text: str, limit: int) -> str:
+    """Escaped title within `limit` characters; cut before escaping, so no escape is halved."""
+    cut = limit
+    while True:
+        shown = _title(clip(text, cut))
+        if len(shown) <= limit:
+            return shown
+        cut -= len(shown) - limit
 
 
 def _fill(lines: list[str], limit: int, separator: str = "\n") -> tuple[str, int]:
@@ -92,7 +135,7 @@ def _fill(lines: list[str], limit: int, separator: str = "\n") -> tuple[str, int
 def render(reply: Reply) -> discord.Embed:
     """Render a Reply as one embed inside every Discord limit; truncation adds a 'see more' hint."""
     colour = COLOUR_ERROR if reply.error else COLOUR_ANSWER
-    title = clip(defuse(reply.title), TITLE_MAX)
+    title = _fitted(reply.title, TITLE_MAX)
     budget = EMBED_TOTAL_MAX - len(title)
     truncated = False
 

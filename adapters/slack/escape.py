@@ -17,6 +17,9 @@ _ELLIPSIS = "…"
 # ones that would end the link early ("|", ">") or start a new one ("<").
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 _MAX_URL_CHARS = 1000
+# Inside <url|label> a "|" is the one separator Slack looks for; a lookalike keeps the label's
+# text readable and leaves no doubt where the address ends.
+_LABEL_BAR = "\u2223"
 
 
 def _defuse(text: str) -> str:
@@ -55,7 +58,7 @@ def safe_url(url: str) -> str | None:
 
 def link(url: str, label: str, limit: int = 300) -> str:
     """A mrkdwn link with an escaped label; just the label when the URL is unfit to link."""
-    label_text = escape_within(label, limit) or "link"
+    label_text = escape_within(label.replace("|", _LABEL_BAR), limit) or "link"
     target = safe_url(url)
     return f"<{target}|{label_text}>" if target else label_text
 

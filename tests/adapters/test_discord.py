@@ -427,3 +427,48 @@ async def test_typing_a_name_offers_the_people_in_the_coverage(
     offered = [choice["value"] for choice in answer["data"]["choices"]]
     assert offered[0] == "Kim Jong-un", "the most mentioned first"
     assert "Kim Jong-il" in offered and "Vladimir Putin" not in offered
+
+
+EPHEMERAL = 1 << 6
+
+
+def _flags(message: dict) -> int:
+    return int(message.get("flags") or 0)
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "permissions", "answer", "private"),
+    [
+        ("/source list", {}, MANAGE_GUILD, Reply.text("Sources: 1. World news"), True),
+        ("/alert add", {"words": "Kim"}, MANAGE_GUILD, Reply.text("Alert 1 added."), True),
+        ("/who", {}, SEND_MESSAGES, Reply.error_reply("No one matches 'zz'."), True),
+        ("/who", {}, SEND_MESSAGES, Reply.text("People in the coverage"), False),
+    ],
+    ids=["admin-list", "admin-alert", "error", "public-answer"],
+)
+@pytest.mark.parametrize("slow", [False, True], ids=["quick", "deferred"])
+async def test_admin_replies_and_errors_are_seen_only_by_the_member_who_asked(
+    standin: DiscordStandIn, command: str, options: dict, permissions: int, answer: Reply,
+    private: bool, slow: bool,
+) -> None:
+    async def core(request: Request) -> Reply:
+        if slow:  # answered only after Discord saw the defer
+            interaction = next(iter(standin.interactions.values()))
+            await standin.wait_for(lambda: interaction.acknowledged)
+        return answer
+
+    adapter = await started(standin, core)
+    try:
+        interaction = await standin.invoke(command, options, permissions=permissions)
+        await answered(standin, interaction.id)
+    finally:
+        await adapter.close()
+
+    shown = interaction.messages[-1]
+    assert bool(_flags(shown) & EPHEMERAL) is private
+    if slow:
+        first = interaction.responses[0]
+        assert first["type"] == 5
+        # A public "thinking" message must not stay behind an answer only the member sees.
+        public_thinking = not _flags(first.get("data") or {}) & EPHEMERAL
+        assert interaction.original_deleted is (private and public_thinking)

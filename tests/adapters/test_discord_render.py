@@ -89,7 +89,7 @@ def test_markdown_in_article_text_shows_as_written() -> None:
     description = render(reply).description or ""
 
     assert "\\*\\*bold\\*\\*" in description
-    assert "\\[this](https://evil.example)" in description  # not a masked link any more
+    assert "\\[this\\]\\(https://evil.example\\)" in description  # not a masked link any more
     assert "\\~\\~now\\~\\~" in description and "\\`x\\`" in description
 
 

@@ -77,6 +77,7 @@ class Interaction:
     responses: list[dict[str, Any]] = field(default_factory=list)  # callback bodies
     followups: list[dict[str, Any]] = field(default_factory=list)  # webhook messages
     edits: list[dict[str, Any]] = field(default_factory=list)  # @original edits
+    original_deleted: bool = False  # DELETE of @original (a deferred "thinking" message)
 
     @property
     def acknowledged(self) -> bool:
@@ -145,6 +146,8 @@ class DiscordStandIn:
         r.add_post(API_PREFIX + "/interactions/{id}/{token}/callback", self._callback)
         r.add_post(API_PREFIX + "/webhooks/{app}/{token}", self._followup)
         r.add_patch(API_PREFIX + "/webhooks/{app}/{token}/messages/@original", self._edit_original)
+        r.add_delete(API_PREFIX + "/webhooks/{app}/{token}/messages/@original",
+                     self._delete_original)
         r.add_post(API_PREFIX + "/channels/{channel}/messages", self._create_message)
         r.add_patch(API_PREFIX + "/channels/{channel}/messages/{message}", self._edit_message)
         self._runner = web.AppRunner(app)
@@ -396,6 +399,13 @@ class DiscordStandIn:
         body = request[CALL_KEY].body or {}
         interaction.edits.append(body)
         return _json(self._message(self.channel_id, body))
+
+    async def _delete_original(self, request: web.Request) -> web.Response:
+        interaction = self._interaction_for(request)
+        if interaction is None or not interaction.acknowledged:
+            return _error(404, 10015, "Unknown Webhook")
+        interaction.original_deleted = True
+        return web.Response(status=204)
 
     # fmt: off
     def _member(self, user_id: str, permissions: int) -> dict[str, Any]:
