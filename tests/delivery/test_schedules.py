@@ -74,6 +74,14 @@ def test_always_asks_for_a_line_on_quiet_days() -> None:
     ("* * * * *", "at most every 5 minutes"),
     ("0 0 30 2 *", "never comes round"),
     ("daily 08:00 Mars/Olympus", "Unknown time zone"),
+    # Too often somewhere in the period, though four sampled slots look fine.
+    ("0,5,10,15,20,21,22,23,24 * * * *", "at most every 5 minutes"),
+    ("0,59 0,23 * * *", "at most every 5 minutes"),  # 23:59, then 00:00 the next day
+    ("0,58 0,23 * * 1,2", "at most every 5 minutes"),  # Monday 23:58, Tuesday 00:00
+    # The time zone is what is wrong, not the time.
+    ("daily 08:00 ../../etc", "Unknown time zone '../../etc'"),
+    ("0 8 * * 1 ../../etc", "Unknown time zone"),
+    ("weekdays 07:30 Europe", "Unknown time zone 'Europe'"),
 ])
 def test_a_bad_schedule_is_refused_in_one_sentence(text: str, says: str) -> None:
     with pytest.raises(UserError) as caught:
@@ -81,6 +89,33 @@ def test_a_bad_schedule_is_refused_in_one_sentence(text: str, says: str) -> None
     message = str(caught.value)
     assert says in message
     assert "\n" not in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize("text", ["0,58 0,23 * * 1,3", "0,30 8 * * *", "*/5 * * * *",
+                                  "0 0 29 2 *"])
+def test_a_schedule_never_closer_than_five_minutes_is_accepted(text: str) -> None:
+    assert parse_schedule(text, "UTC").spec == "cron " + text
+
+
+def test_day_of_month_and_weekday_together_mean_either_as_in_cron() -> None:
+    slots = _slots("0 8 1 * 1", datetime(2024, 4, 30, tzinfo=UTC), 5)  # May 1st is a Wednesday
+
+    assert [s.strftime("%a %d") for s in slots] == [
+        "Wed 01", "Mon 06", "Mon 13", "Mon 20", "Mon 27"]
+
+
+def test_weekday_alone_or_date_alone_keep_their_meaning() -> None:
+    mondays = _slots("0 8 * * 1", datetime(2024, 4, 30, tzinfo=UTC), 2)
+    firsts = _slots("0 8 1 * *", datetime(2024, 4, 30, tzinfo=UTC), 2)
+
+    assert [s.strftime("%a %d") for s in mondays] == ["Mon 06", "Mon 13"]
+    assert [s.strftime("%m-%d") for s in firsts] == ["05-01", "06-01"]
+
+
+def test_an_impossible_date_with_a_weekday_still_fires_on_that_weekday() -> None:
+    [slot] = _slots("0 0 31 2 1", datetime(2024, 4, 1, tzinfo=UTC), 1)
+
+    assert slot.strftime("%Y-%m-%d %a") == "2025-02-03 Mon"
 
 
 def test_missed_slots_coalesce_into_the_latest_one() -> None:
