@@ -35,7 +35,8 @@ class Newsdesk:
         self.store = store or SqliteStore(settings.storage.path)
         self.ingestor = Ingestor(self.store, settings.nlp.model)
         self.sources = Sources(self.store, SourceTable(self.store), self.ingestor, settings.fetch,
-                               notify=self.source_disabled, on_new_articles=self.after_ingest)
+                               notify=self.source_disabled, on_new_articles=self.after_ingest,
+                               import_settings=settings.sources)
         self.outbox = Outbox(ChannelStore(self.store.db))  # digests and alerts to post
         self.dispatcher = Dispatcher({**answer_handlers(self.store), **self.sources.handlers(),
                                       **channel_handlers(self)})

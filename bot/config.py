@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -30,6 +32,11 @@ class FetchSettings:
     allow_private_networks: bool = False
     allow_networks: tuple[str, ...] = ()
     poll_interval_s: int = 900
+
+
+@dataclass(frozen=True)
+class SourcesSettings:
+    max_import: int = 500  # feeds one /source import may add
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Settings:
     storage: StorageSettings = StorageSettings()
     nlp: NlpSettings = NlpSettings()
     fetch: FetchSettings = FetchSettings()
+    sources: SourcesSettings = SourcesSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     console: ConsoleSettings = ConsoleSettings()
     slack: SlackSettings = SlackSettings()
@@ -79,6 +87,7 @@ _SECTION_TYPES = {
     "storage": StorageSettings,
     "nlp": NlpSettings,
     "fetch": FetchSettings,
+    "sources": SourcesSettings,
     "scheduler": SchedulerSettings,
     "console": ConsoleSettings,
     "slack": SlackSettings,
@@ -102,6 +111,8 @@ def _coerce(key: str, default: Any, value: Any) -> Any:
     if isinstance(default, int | float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"Config key {key} must be a number.")
+        if not math.isfinite(value):  # nan and inf are valid TOML floats
+            raise ConfigError(f"Config key {key} must be a finite number, not {value}.")
         if value <= 0:
             raise ConfigError(f"Config key {key} must be greater than 0.")
         return type(default)(value) if isinstance(default, int) and value == int(value) else value
@@ -141,6 +152,19 @@ def _check(settings: Settings) -> None:
             raise ConfigError(f"Config key {key} must be an http(s) URL.")
     if not settings.discord.gateway_url.startswith(("ws://", "wss://")):
         raise ConfigError("Config key discord.gateway_url must be a ws(s) URL.")
+    for guild in settings.discord.guilds:
+        if not _DISCORD_ID.match(guild):
+            raise ConfigError(f"Config key discord.guilds: {guild[:40]!r} is not a guild ID "
+                              f"(Discord IDs are numbers, such as 123456789012345678).")
+    for admin in settings.slack.admins:
+        if not _SLACK_USER_ID.match(admin):
+            raise ConfigError(f"Config key slack.admins: {admin[:40]!r} is not a Slack user ID "
+                              f"(they look like U0123ABCD; a name or email will not do).")
+
+
+# A Discord snowflake is a 64-bit number; a Slack user ID is U or W and capitals or digits.
+_DISCORD_ID = re.compile(r"^[0-9]{1,20}$")
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def from_mapping(data: dict[str, Any], env: dict[str, str] | None = None) -> Settings:
@@ -191,6 +215,9 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         # tomllib's message names the line and column, not the file's content: safe to show.
         raise ConfigError(f"Config file {file} is not valid TOML ({exc}).") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"Config file {file} nests arrays or tables too deeply to be "
+                          f"read; a newsdesk config needs two levels.") from None
     return from_mapping(data, env)
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.config import FetchSettings
+from bot import progress
+from bot.config import FetchSettings, SourcesSettings
 from bot.errors import FetchError, NotAnArticle, SourceExists, UserError
 from bot.ingest import health
 from bot.ingest.fetch import fetch, make_session
@@ -25,12 +26,16 @@ from bot.ingest.service import Ingestor, IngestReport
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.ports import SourceRegistry, Store
+from bot.source_checks import check_url as _check_url
+from bot.source_checks import import_summary, read_local, refusals, shown_name
 
 log = logging.getLogger(__name__)
 # Full texts fetched per source and poll for feeds that carry only summaries: a feed with a
 # hundred new items is read over several polls rather than hammering the site at once.
 FULL_TEXT_PER_POLL = 20
 POLL_CONCURRENCY = 32
+IMPORT_CHUNK = 50  # /source import: feeds added between two turns of the event loop
+PROGRESS_EVERY_S = 2.0  # ...and how often the person is told how far it has come
 # A disabled source is announced once, to the channel it was added from.
 Notify = Callable[[dict, str], None]
 
@@ -39,18 +44,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _check_url(url: str) -> str:
-    url = url.strip().strip("<>")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UserError(f"{url[:80]!r} is not an http or https address.")
-    return url
+# Source and alert numbers are SQLite integers; a longer number names nothing.
+MAX_ID = 2**63 - 1
 
 
 def _source_id(args: str) -> int:
     text = args.strip().lstrip("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise UserError(f"{args.strip()[:20]!r} is not a source number; see /source list.")
+    if int(text) > MAX_ID:
+        raise UserError(f"There is no source {text[:20]}{'…' * (len(text) > 20)}; "
+                        f"see /source list.")
     return int(text)
 
 
@@ -76,7 +80,9 @@ class Sources:
 
     def __init__(self, store: Store, registry: SourceRegistry, ingestor: Ingestor,
                  settings: FetchSettings, *, notify: Notify | None = None,
-                 on_new_articles: Callable[[list[int]], None] | None = None) -> None:
+                 on_new_articles: Callable[[list[int]], None] | None = None,
+                 import_settings: SourcesSettings | None = None) -> None:
+        self.import_settings = import_settings or SourcesSettings()
         self.table = registry
         self.store = store
         self.ingestor = ingestor
@@ -84,6 +90,10 @@ class Sources:
         self.notify = notify
         self.on_new_articles = on_new_articles
         self.limiter = HostLimiter()
+
+    @property
+    def max_import(self) -> int:
+        return self.import_settings.max_import
 
     @property
     def interval_s(self) -> int:
@@ -139,10 +149,10 @@ class Sources:
                 extra.append(f"last new article {row['last_new_at'][:16].replace('T', ' ')}")
             if state.next_poll_at and state.status != "disabled":
                 extra.append(f"next poll {state.next_poll_at.isoformat()[:16].replace('T', ' ')}")
-            items.append(ReplyItem(f"{row['id']}. {row['name']} ({row['kind']})",
+            items.append(ReplyItem(f"{row['id']}. {shown_name(row['name'])} ({row['kind']})",
                                    f"{state.status}: {state_text}"
                                    + (f" ({'; '.join(extra)})" if extra else "")))
-            data.append({"id": row["id"], "name": row["name"], "url": row["url"],
+            data.append({"id": row["id"], "name": shown_name(row["name"]), "url": row["url"],
                          "kind": row["kind"], "status": state.status, "health": state_text,
                          "last_new_at": row.get("last_new_at"),
                          "articles": self.table.article_count(row["id"])})
@@ -170,25 +180,44 @@ class Sources:
                      data={"id": row["id"], "outcome": outcome, "health": state_text})
 
     async def import_opml(self, request: Request) -> Reply:
+        """Add the feeds an OPML file lists: at most `max_import`, each address checked first,
+        in chunks that leave the event loop free, and one summary at the end."""
         where = request.args.strip()
         if where.startswith(("http://", "https://")):
             data = (await fetch(_check_url(where), self.settings)).body
         elif request.platform in ("cli", "console") and Path(where).is_file():
-            data = Path(where).read_bytes()  # only a local user may name a local file
+            data = read_local(Path(where), self.settings.max_bytes)  # only a local user
         else:
             raise UserError("Give the OPML file's http(s) address.")
-        added, skipped = [], 0
-        for title, url in parse_opml(data):
-            try:
-                added.append(self.table.add(
-                    canonical_url(url) or url, title[:100], "feed", platform=request.platform,
-                    channel=request.channel, added_by=request.user,
-                    health=json.dumps(health.SourceHealth(next_poll_at=_now()).to_dict())))
-            except SourceExists:
-                skipped += 1
-        return Reply.text(
-            f"Imported {len(added)} feeds" + (f" ({skipped} already there)" if skipped else "")
-            + "; they are read at the next poll.", data={"added": added, "skipped": skipped})
+        entries = await asyncio.to_thread(parse_opml, data)
+        if len(entries) > self.max_import:
+            raise UserError(
+                f"The OPML file lists {len(entries):,} feeds; one import takes at most "
+                f"{self.max_import:,} (config key sources.max_import): split the file or "
+                f"raise the limit.")
+        await progress.report(f"Checking {len(entries):,} feed addresses…")
+        refused_urls = await refusals([url for _, url in entries], self.settings)
+        added: list[int] = []
+        existing, refused = 0, []
+        told_at = time.monotonic()
+        for done, (title, url) in enumerate(entries, start=1):
+            if url in refused_urls:
+                refused.append({"name": shown_name(title[:100]), "reason": refused_urls[url]})
+            else:
+                try:
+                    added.append(self.table.add(
+                        canonical_url(url) or url, title[:100], "feed",
+                        platform=request.platform, channel=request.channel,
+                        added_by=request.user,
+                        health=json.dumps(health.SourceHealth(next_poll_at=_now()).to_dict())))
+                except SourceExists:
+                    existing += 1
+            if done % IMPORT_CHUNK == 0 and done < len(entries):
+                await asyncio.sleep(0)  # other commands and polls run between chunks
+                if time.monotonic() - told_at >= PROGRESS_EVERY_S:
+                    told_at = time.monotonic()
+                    await progress.report(f"Importing: {done:,} of {len(entries):,} done…")
+        return import_summary(added, existing, refused)
 
     def export_opml(self) -> str:
         return to_opml((r["name"], r["url"]) for r in self.table.all())

@@ -29,6 +29,19 @@ def test_the_example_config_is_accepted_and_matches_the_defaults():
         ("[discord]\ngateway_url = 'http://x'\n", "discord.gateway_url"),
         ("[weather]\nsunny = true\n", "[weather]"),
         ("[slack]\nbot_token = 'xoxb-1'\n", "slack.bot_token"),
+        # Non-finite numbers are valid TOML but no valid setting.
+        ("[fetch]\ntimeout_s = nan\n", "fetch.timeout_s"),
+        ("[fetch]\ntimeout_s = inf\n", "fetch.timeout_s"),
+        ("[fetch]\ntimeout_s = -inf\n", "fetch.timeout_s"),
+        ("[fetch]\nmax_bytes = inf\n", "fetch.max_bytes"),
+        ("[fetch]\npoll_interval_s = nan\n", "fetch.poll_interval_s"),
+        ("[sources]\nmax_import = inf\n", "sources.max_import"),
+        ("[sources]\nmax_import = 0\n", "sources.max_import"),
+        # IDs: Discord's are numbers, Slack's user IDs look like U0123ABCD.
+        ("[discord]\nguilds = ['abc']\n", "discord.guilds"),
+        ("[discord]\nguilds = ['123', '12ab']\n", "discord.guilds"),
+        ("[slack]\nadmins = ['alice@example.com']\n", "slack.admins"),
+        ("[slack]\nadmins = ['U0123ABCD', 'bob']\n", "slack.admins"),
     ],
 )
 def test_a_bad_key_or_value_fails_naming_the_key(tmp_path, toml, named):
@@ -37,6 +50,24 @@ def test_a_bad_key_or_value_fails_naming_the_key(tmp_path, toml, named):
     with pytest.raises(ConfigError) as error:
         config.load(path, env={})
     assert named in str(error.value)
+
+
+def test_ids_that_look_right_are_accepted():
+    settings = config.from_mapping({"discord": {"guilds": ["123456789012345678", 42]},
+                                    "slack": {"admins": ["U0123ABCD", "W0A1B2C3"]}}, env={})
+    assert settings.discord.guilds == ("123456789012345678", "42")
+    assert settings.slack.admins == ("U0123ABCD", "W0A1B2C3")
+
+
+def test_a_config_nested_too_deeply_is_one_sentence_naming_the_file(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+
+    with pytest.raises(ConfigError) as error:
+        config.load(path, env={})
+
+    assert str(path) in str(error.value) and "too deeply" in str(error.value)
+    assert "\n" not in str(error.value)
 
 
 def test_secrets_come_from_the_environment_and_never_show_in_repr():

@@ -18,6 +18,7 @@ from discord import app_commands
 
 from adapters.discord.commands import Suggest, build_tree
 from adapters.discord.render import render
+from bot import progress
 from bot.commands import CommandSpec
 from bot.config import DiscordSettings
 from bot.dispatch import answer_safely
@@ -177,27 +178,50 @@ class DiscordAdapter:
             user=str(interaction.user.id),
             is_admin=is_admin,
         )
-        answer = asyncio.ensure_future(self._answer(spec, request))
+        deferring = asyncio.Lock()
+        progress_shown = False
+
+        async def defer() -> None:
+            async with deferring:  # progress and the 1.5 s deadline may both want to defer
+                if not interaction.response.is_done():
+                    # Admin output is for the admin alone (as on Slack): known before the answer.
+                    await interaction.response.defer(thinking=True, ephemeral=spec.admin)
+
+        async def show_progress(text: str) -> None:
+            nonlocal progress_shown
+            await defer()
+            await interaction.edit_original_response(embed=render(Reply.text(text)))
+            progress_shown = True
+
+        answer = asyncio.ensure_future(self._answer(spec, request, show_progress))
         try:
             # Most answers take milliseconds: they go straight into the interaction callback.
             # One that may outlast Discord's 3-second window is deferred, then followed up.
             reply = await asyncio.wait_for(asyncio.shield(answer), ANSWER_DIRECTLY_S)
         except TimeoutError:
-            # Admin output is for the admin alone (as on Slack); that is known before the answer.
-            await interaction.response.defer(thinking=True, ephemeral=spec.admin)
+            await defer()
             reply = await answer
-            if reply.error and not spec.admin:
-                # An error goes to the member alone: the public "thinking" message goes away.
-                with contextlib.suppress(discord.HTTPException):
-                    await interaction.delete_original_response()
-            await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS,
-                                            ephemeral=spec.admin or reply.error)
+        private = spec.admin or reply.error
+        if not interaction.response.is_done():
+            await interaction.response.send_message(embed=render(reply),
+                                                    allowed_mentions=NO_PINGS, ephemeral=private)
             return
-        await interaction.response.send_message(embed=render(reply), allowed_mentions=NO_PINGS,
-                                                ephemeral=spec.admin or reply.error)
+        if progress_shown and not (reply.error and not spec.admin):
+            # The progress message becomes the answer.
+            await interaction.edit_original_response(embed=render(reply),
+                                                     allowed_mentions=NO_PINGS)
+            return
+        if reply.error and not spec.admin:
+            # An error goes to the member alone: the public "thinking" message goes away.
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.delete_original_response()
+        await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS,
+                                        ephemeral=private)
 
-    async def _answer(self, spec: CommandSpec, request: Request) -> Reply:
-        return await answer_safely(self._handle, request)
+    async def _answer(self, spec: CommandSpec, request: Request,
+                      show_progress: progress.Reporter) -> Reply:
+        with progress.reporting(show_progress):
+            return await answer_safely(self._handle, request)
 
     async def _on_tree_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

@@ -25,6 +25,7 @@ from adapters.slack.admins import AdminCheck
 from adapters.slack.escape import unescape_command_text
 from adapters.slack.render import SlackMessage, render
 from adapters.slack.routing import ACCEPTED, in_slack_names, request_line
+from bot import progress
 from bot.commands import BY_NAME, split_command
 from bot.config import SlackSettings
 from bot.dispatch import answer_safely
@@ -40,6 +41,7 @@ EVENTS_PATH = "/slack/events"
 # errors) goes only to the person who asked.
 _SHARED_ANSWERS = frozenset({"who", "when", "quote", "summary"})
 _RATE_LIMIT_RETRIES = 3
+_PROGRESS_MESSAGES = 3
 _CLOSE_GRACE_S = 5.0
 
 
@@ -220,7 +222,17 @@ class SlackAdapter:
                 user=user,
                 is_admin=is_admin,
             )
-            reply = await self._run(request)
+            shown = 0
+
+            async def show_progress(text: str) -> None:
+                # A response_url takes five messages: a few for progress, one for the answer.
+                nonlocal shown
+                if shown < _PROGRESS_MESSAGES:
+                    shown += 1
+                    await self._respond(payload, render(Reply.text(text)), shared=False)
+
+            with progress.reporting(show_progress):
+                reply = await self._run(request)
         shared = name in _SHARED_ANSWERS and not reply.error
         await self._respond(payload, render(in_slack_names(reply, name)), shared=shared)
 

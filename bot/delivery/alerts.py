@@ -24,6 +24,7 @@ from bot.nlp.names import name_key, same_entity
 from bot.ports import Store
 
 MAX_WORDS_CHARS = 100
+MAX_ID = 2**63 - 1  # alert numbers are SQLite integers; a longer number names no alert
 _BATCH = 500
 _QUOTE_MARKS = "\"“”‘’' "
 
@@ -54,6 +55,17 @@ def resolve_person(store: Store, words: str) -> StoredPerson | None:
         if same_entity(PersonMention(words, candidate.kind), candidate.as_mention()):
             return candidate
     return None
+
+
+def parse_alert_id(args: str) -> int | None:
+    """The alert number in `/alert remove` arguments; None when it is no number at all.
+
+    A number too large to be stored is returned as -1, which matches no alert.
+    """
+    text = args.strip().lstrip("#")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if int(text) <= MAX_ID else -1
 
 
 def check_words(words: str) -> str:

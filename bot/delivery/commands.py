@@ -142,13 +142,15 @@ def channel_handlers(bot: Desk) -> dict[str, Handler]:
                            for row in rows])
 
     def alert_remove(r: Request) -> Reply:
-        text = r.args.strip().lstrip("#")
-        if not text.isdigit():
+        alert_id = alerts.parse_alert_id(r.args)
+        if alert_id is None:
             raise UserError("/alert remove needs the alert number from /alert list, "
                             "for example /alert remove 2.")
-        if not channels.remove_alert(r.platform, r.channel, int(text)):
-            raise UserError(f"There is no alert {text} in this channel; see /alert list.")
-        return Reply.text(f"Alert {text} removed.")
+        if alert_id < 0 or not channels.remove_alert(r.platform, r.channel, alert_id):
+            shown = r.args.strip().lstrip("#")
+            raise UserError(f"There is no alert {shown[:20]}{'…' * (len(shown) > 20)} "
+                            f"in this channel; see /alert list.")
+        return Reply.text(f"Alert {alert_id} removed.")
 
     return {
         "digest": preview, "digest why": why, "digest post": post_now,
