@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -167,7 +168,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if args.action == "export":
             text = bot.sources.export_opml()
             if args.file:
-                Path(args.file).write_text(text, encoding="utf-8")
+                _write_text(Path(args.file), text)
             else:
                 print(text)
             return 0
@@ -178,15 +179,53 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return _show(reply, as_json=False)
 
 
+def _write_text(path: Path, text: str) -> None:
+    """Write a file the user named, or say in one sentence why it cannot be written."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"Cannot write {path}: the folder {path.parent} does not exist.") \
+            from None
+    except IsADirectoryError:
+        raise UserError(f"Cannot write {path}: it is a folder; give a file name.") from None
+    except PermissionError:
+        raise UserError(f"Cannot write {path}: permission denied.") from None
+    except OSError as exc:
+        why = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or "failed")
+        raise UserError(f"Cannot write {path}: {why}.") from None
+
+
+def _digest_platform(bot: Any, channel: str, given: str | None) -> str:
+    """The platform a channel is on: as given, else from its digest schedule or alerts."""
+    if given:
+        return str(given)
+    if channel == "console":
+        return "console"
+    store = bot.outbox.store
+    known = {row["platform"] for row in store.all_schedules() + store.all_alerts()
+             if row["channel"] == channel}
+    if len(known) == 1:
+        return known.pop()
+    if known:
+        raise UserError(f"Channel {channel} has digests or alerts on {' and '.join(sorted(known))}"
+                        f": say which with --platform.")
+    raise UserError(f"No schedule or alert names channel {channel}, so its platform is not "
+                    f"known: add --platform discord or --platform slack.")
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.app import Newsdesk
 
     bot = Newsdesk(_settings(args))
     try:
+        platform = _digest_platform(bot, args.channel, args.platform)
         line = "/digest" + (f" {args.action}" if args.action else "")
-        reply = asyncio.run(bot.ask(line, is_admin=True, channel=args.channel))
+        reply = asyncio.run(bot.ask(line, is_admin=True, channel=args.channel,
+                                    platform=platform))
     finally:
         bot.close()
+    # Say where: the reply itself speaks as if it were in the channel ("posted here").
+    print(f"Digest of {platform} channel {args.channel}:", file=sys.stderr)
     return _show(reply, as_json=args.json)
 
 
@@ -247,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("digest", "Show (or post) a channel's digest locally.", cmd_digest)
     p.add_argument("action", nargs="?", choices=["why", "post"])
     p.add_argument("--channel", default="console", help="channel id (default: console)")
+    p.add_argument("--platform", choices=["console", "discord", "slack"],
+                   help="the channel's platform (default: from its schedule or alerts)")
     p.add_argument("--json", action="store_true", help="print the digest as JSON")
     return parser
 
