@@ -480,3 +480,26 @@ async def test_a_post_is_found_again_by_its_nonce_after_a_restart(standin: Slack
     assert ts and found == ts
     assert missing is None
     assert without_scope is None, "no history scope: the outbox posts again (at least once)"
+
+
+async def test_progress_of_a_long_command_reaches_the_member_within_the_response_url_limit(
+    slack: Harness,
+) -> None:
+    from bot import progress
+
+    async def long_command(request: Request) -> Reply:
+        for n in range(1, 6):
+            await progress.report(f"Importing: {n * 100} of 500 done…")
+        return Reply.text("Imported 500 feeds; they are read at the next poll.")
+
+    slack.handler.answer = long_command
+
+    sent = await slack.send("/people", "", user=CONFIG_ADMIN)
+    await slack.standin.wait_for(lambda: any(
+        "Imported 500" in _all_text(r) for r in slack.standin.responses))
+
+    shown = [r for r in slack.standin.responses if r["url"] == sent.response_url]
+    # Slack takes five messages per response_url: three progress lines, then the answer.
+    assert len(shown) == 4
+    assert "Importing: 100" in _all_text(shown[0]) and "Imported 500" in _all_text(shown[-1])
+    assert all(r["response_type"] == "ephemeral" for r in shown[:3])
