@@ -97,7 +97,7 @@ async def _refusal(url: str, guard: NetworkGuard, resolver: GuardedResolver,
             await asyncio.wait_for(resolver.resolve(host, 0), IMPORT_LOOKUP_S)
         except AddressNotAllowed:
             return refusal_message(host)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, ValueError):  # ValueError: a name IDNA cannot encode
             return None  # unknown today, perhaps known tomorrow: the poller will say
     return None
 

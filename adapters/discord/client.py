@@ -231,7 +231,8 @@ class DiscordAdapter:
         reply = Reply.error_reply(f"Something went wrong on our side (ref {ref}).")
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS)
+                await interaction.followup.send(embed=render(reply), allowed_mentions=NO_PINGS,
+                                                ephemeral=True)
             else:
                 await interaction.response.send_message(
                     embed=render(reply), ephemeral=True, allowed_mentions=NO_PINGS
