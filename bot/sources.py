@@ -34,7 +34,9 @@ log = logging.getLogger(__name__)
 # hundred new items is read over several polls rather than hammering the site at once.
 FULL_TEXT_PER_POLL = 20
 POLL_CONCURRENCY = 32
-IMPORT_CHUNK = 50  # /source import: feeds added between two turns of the event loop
+# /source import adds feeds for at most this long between two turns of the event loop
+# (a slice, not a count: one add costs a commit, whose time depends on the disk).
+IMPORT_SLICE_S = 0.05
 PROGRESS_EVERY_S = 2.0  # ...and how often the person is told how far it has come
 # A disabled source is announced once, to the channel it was added from.
 Notify = Callable[[dict, str], None]
@@ -200,23 +202,33 @@ class Sources:
         added: list[int] = []
         existing, refused = 0, []
         told_at = time.monotonic()
-        for done, (title, url) in enumerate(entries, start=1):
-            if url in refused_urls:
-                refused.append({"name": shown_name(title[:100]), "reason": refused_urls[url]})
-            else:
-                try:
-                    added.append(self.table.add(
-                        canonical_url(url) or url, title[:100], "feed",
-                        platform=request.platform, channel=request.channel,
-                        added_by=request.user,
-                        health=json.dumps(health.SourceHealth(next_poll_at=_now()).to_dict())))
-                except SourceExists:
-                    existing += 1
-            if done % IMPORT_CHUNK == 0 and done < len(entries):
-                await asyncio.sleep(0)  # other commands and polls run between chunks
-                if time.monotonic() - told_at >= PROGRESS_EVERY_S:
-                    told_at = time.monotonic()
-                    await progress.report(f"Importing: {done:,} of {len(entries):,} done…")
+        done = 0
+        while done < len(entries):
+            # One commit per slice rather than per feed; committed before the loop turns, so
+            # no other coroutine ever joins this write transaction.
+            until = time.monotonic() + IMPORT_SLICE_S
+            with self.store.transaction():
+                while done < len(entries):
+                    title, url = entries[done]
+                    done += 1
+                    if url in refused_urls:
+                        refused.append({"name": shown_name(title[:100]),
+                                        "reason": refused_urls[url]})
+                    else:
+                        try:
+                            added.append(self.table.add(
+                                canonical_url(url) or url, title[:100], "feed",
+                                platform=request.platform, channel=request.channel,
+                                added_by=request.user, health=json.dumps(
+                                    health.SourceHealth(next_poll_at=_now()).to_dict())))
+                        except SourceExists:
+                            existing += 1
+                    if time.monotonic() >= until:
+                        break
+            await asyncio.sleep(0)  # other commands and polls run between slices
+            if done < len(entries) and time.monotonic() - told_at >= PROGRESS_EVERY_S:
+                told_at = time.monotonic()
+                await progress.report(f"Importing: {done:,} of {len(entries):,} done…")
         return import_summary(added, existing, refused)
 
     def export_opml(self) -> str:
