@@ -112,11 +112,14 @@ def _title(text: str) -> str:
 def _fitted(text: str, limit: int) -> str:
     """Escaped title within `limit` characters; cut before escaping, so no escape is halved."""
     cut = limit
-    while True:
+    while cut > 1:
         shown = _title(clip(text, cut))
         if len(shown) <= limit:
             return shown
-        cut -= len(shown) - limit
+        # Escaping at most doubles the text: cutting half the excess converges without
+        # overshooting to an empty title.
+        cut -= max(1, (len(shown) - limit + 1) // 2)
+    return ELLIPSIS
 
 
 def _fill(lines: list[str], limit: int, separator: str = "\n") -> tuple[str, int]:

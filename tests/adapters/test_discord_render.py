@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import discord
+import pytest
 
 from adapters.discord.render import MORE_HINT, render
 from bot.models import Citation, Reply, ReplyItem
@@ -116,3 +117,11 @@ def test_an_error_reply_is_red() -> None:
 
     assert embed.colour == discord.Colour.red()
     assert embed.title == "That URL does not answer."
+
+
+@pytest.mark.parametrize("title", ["\\" * 1000, "*" * 300, "_" * 257, "a_" * 200])
+def test_a_long_title_full_of_markup_is_cut_to_the_limit_not_to_nothing(title: str) -> None:
+    embed = render(Reply(title=title))
+
+    assert embed.title is not None and 200 < len(embed.title) <= 256
+    assert embed.title.endswith("…")
