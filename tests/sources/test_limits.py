@@ -38,12 +38,12 @@ def _story(n: int) -> str:
             f"{topic} would start in spring and end within {n % 5 + 2} years.</p>")
 
 
-def _item(n: int, body: str, day: int | None = None) -> str:
+def _item(n: int, body: str, day: int | None = None, base: str = "http://news.invalid") -> str:
     day = n if day is None else day
     stamp = (datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=day)).strftime(
         "%a, %d %b %Y %H:%M:%S GMT")
-    return (f"<item><title>Story {n}</title><link>http://news.invalid/story/{n}</link>"
-            f"<guid>http://news.invalid/story/{n}</guid><pubDate>{stamp}</pubDate>"
+    return (f"<item><title>Story {n}</title><link>{base}/story/{n}</link>"
+            f"<guid>{base}/story/{n}</guid><pubDate>{stamp}</pubDate>"
             f"<description><![CDATA[{body}]]></description></item>")
 
 
@@ -85,7 +85,13 @@ async def feeds() -> AsyncIterator[Feeds]:
                             headers={"ETag": etag})
 
     app = web.Application()
-    app.add_routes([web.get("/{name}", serve)])
+    async def page(request: web.Request) -> web.Response:
+        name = f"story/{request.match_info['n']}"
+        if name not in state.bodies:
+            return web.Response(status=404)
+        return web.Response(text=state.bodies[name], content_type="text/html")
+
+    app.add_routes([web.get("/story/{n}", page), web.get("/{name}", serve)])
     runner = web.AppRunner(app)
     await runner.setup()
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
@@ -129,6 +135,23 @@ async def test_a_huge_item_is_cut_at_a_paragraph_and_the_rest_of_the_feed_is_sto
     assert huge["text"].removesuffix("\n\n" + TRUNCATED_MARK).endswith(".")
     checked = await bot.handle(_admin("source check", "1"))
     assert "ok" in (await bot.handle(_admin("source list"))).items[0].detail, checked.title
+
+
+async def test_a_huge_page_behind_a_summary_only_item_is_cut_too(tmp_path, feeds):
+    feeds.bodies["feed.xml"] = _rss([_item(n, f"<p>Summary {n} of the council story.</p>",
+                                           base=feeds.base) for n in (1, 2)])
+    feeds.bodies["story/1"] = (f"<html><head><title>Story 1</title></head><body><article>"
+                               f"<h1>Story 1</h1>{HUGE_BODY}</article></body></html>")
+    assert len(feeds.bodies["story/1"]) > 1_200_000
+    bot = _bot(tmp_path, max_article_chars=20_000)
+    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    assert not reply.error, reply.title
+    rows = {r["title"]: r for r in bot.store._rows("select title, text, summary_only "
+                                                    "from articles")}
+    assert rows["Story 1"]["summary_only"] == 0, "the full text replaced the summary"
+    assert len(rows["Story 1"]["text"]) <= 20_000
+    assert rows["Story 1"]["text"].endswith(TRUNCATED_MARK)
+    assert rows["Story 2"]["summary_only"] == 1
 
 
 async def test_an_item_that_cannot_be_analysed_costs_only_itself(tmp_path, feeds, monkeypatch):
