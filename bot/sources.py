@@ -232,24 +232,30 @@ class Sources:
             if canonical_url(row["url"]) == key:
                 raise SourceExists(row["id"])
 
-    def _is_new(self, draft: ArticleDraft) -> bool:
-        """Not stored yet, or stored only as a summary and now here in full (as _prepare)."""
-        stored = self.store.find_article(canonical_url(draft.url) if draft.url else "",
-                                         content_hash(draft.title, draft.text))
-        return stored is None or (bool(stored["summary_only"]) and not draft.summary_only)
-
-    def _select(self, drafts: tuple[ArticleDraft, ...]) -> tuple[list[ArticleDraft], int]:
+    async def _select(self, drafts: tuple[ArticleDraft, ...]) -> tuple[list[ArticleDraft], int]:
         """The newest items not stored yet, at most max_items_per_poll; and how many wait."""
         cap = limits.current().max_items_per_poll
         if len(drafts) <= cap:
             return list(drafts), 0
-        fresh = [d for d in _newest_first(list(drafts)) if self._is_new(d)]
+
+        def keyed() -> list[tuple[ArticleDraft, str, str]]:  # pure work: off the event loop
+            return [(d, canonical_url(d.url) if d.url else "", content_hash(d.title, d.text))
+                    for d in _newest_first(list(drafts))]
+
+        fresh = []
+        for number, (draft, url, digest) in enumerate(await asyncio.to_thread(keyed)):
+            # Not stored yet, or stored only as a summary and now here in full (as _prepare).
+            stored = self.store.find_article(url, digest)
+            if stored is None or (bool(stored["summary_only"]) and not draft.summary_only):
+                fresh.append(draft)
+            if number % 500 == 499:
+                await asyncio.sleep(0)  # 25,000 lookups: let the bot answer in between
         return fresh[:cap], max(0, len(fresh) - cap)
 
     async def _store_found(self, found: Found, source_id: int, *,
                            backfill: bool) -> tuple[IngestReport, int]:
         """Store a fetch's newest new items (capped); the rest wait for later polls."""
-        selected, waiting = self._select(found.articles)
+        selected, waiting = await self._select(found.articles)
         report = await self._store(selected, source_id, backfill=backfill)
         self._remember_fetch(source_id, found, report, complete=not waiting)
         return report, waiting

@@ -268,3 +268,22 @@ async def test_a_source_named_by_its_address_never_shows_its_secrets(tmp_path, f
         await bot.sources.poll_due(now + timedelta(hours=hours))
     assert notices and f"Source {source_id}" in notices[0]
     assert all("hunter2" not in n and "XYZ987" not in n for n in notices)
+
+
+async def test_a_bug_after_the_source_is_committed_never_turns_add_into_an_error(
+        tmp_path, feeds, monkeypatch):
+    from bot.sources import Sources
+
+    async def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug in the full-text step")  # stands in for any bug there
+
+    monkeypatch.setattr(Sources, "_fetch_full_texts", broken)
+    feeds.bodies["feed.xml"] = _rss([_item(1, _story(1))])
+    bot = _bot(tmp_path)
+    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    assert not reply.error and reply.title.startswith("Added source 1"), reply.title
+    assert "next poll tries again" in " ".join(item.text for item in reply.items)
+    outcome = await bot.sources.poll_one(bot.sources.table.get(1), datetime.now(UTC))
+    assert "error on our side" in outcome
+    state = bot.sources.table.get(1)["health"]
+    assert '"status": "failing"' in state, "the poll's failure was recorded: it backs off"
