@@ -88,6 +88,8 @@ def cap_draft(draft: ArticleDraft, settings: IngestSettings | None = None) -> Ar
 
 
 _WORDLIKE = re.compile(r"^\W{0,3}[^\W\d_]{1,30}(?:['’-][^\W\d_]{1,30})?\W{0,3}$")
+# Scores, prices and tables are numbers, not noise: "38", "2-1", "$4.5bn", "12:30".
+_NUMBERLIKE = re.compile(r"^\W{0,3}\d[\d.,:/-]{0,14}[^\W\d_]{0,3}\W{0,3}$")
 
 
 def looks_like_language(text: str) -> bool:
@@ -103,5 +105,5 @@ def looks_like_language(text: str) -> bool:
     controls = len(re.findall(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", sample))
     if controls > max(2, len(sample) // 200):
         return False
-    words = sum(1 for token in tokens if _WORDLIKE.match(token))
+    words = sum(1 for token in tokens if _WORDLIKE.match(token) or _NUMBERLIKE.match(token))
     return words >= 0.4 * len(tokens)

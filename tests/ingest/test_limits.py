@@ -47,6 +47,11 @@ def test_language_is_told_from_noise():
     assert looks_like_language("The mayor said on Tuesday that the bridge will reopen.")
     assert not looks_like_language("ÿ\x8fQ#ä0ÄzÔ~\x9a¶Ë" * 500)
     assert not looks_like_language("   ")
+    # A results table is mostly numbers, and still news.
+    assert looks_like_language("Final table: 1. Arsenal 38 26 8 4 84; 2. Chelsea 38 25 6 7 81; "
+                               "3. Leeds 38 20 9 9 69; won 2-1 at 12:30, $4.5bn deal.")
+    noise = bytes(range(33, 127)).decode() * 50
+    assert not looks_like_language(" ".join(noise[i:i + 60] for i in range(0, len(noise), 60)))
 
 
 def test_ingest_of_an_empty_path_is_refused_not_the_current_folder(tmp_path, monkeypatch,
