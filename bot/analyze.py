@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.errors import NotAnArticle, UserError
+from bot.ingest import limits
 from bot.ingest.files import read_file
 from bot.models import Analysis, ArticleDraft
 from bot.nlp.pipeline import analyze_doc, load_model
@@ -66,6 +67,7 @@ def load_draft(item: str, settings: Settings) -> ArticleDraft:
 
 
 def analyze_input(item: str, settings: Settings) -> dict[str, Any]:
+    limits.configure(settings.ingest)
     draft = load_draft(item, settings)
     nlp = load_model(settings.nlp.model)
     return analysis_json(draft, analyze_doc(nlp(draft.text), draft.published))

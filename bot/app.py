@@ -11,6 +11,7 @@ from bot.delivery.alerts import queue_alerts
 from bot.delivery.commands import channel_handlers
 from bot.delivery.outbox import Outbox, iso, reply_to_json, stable_nonce
 from bot.dispatch import Dispatcher, answer_handlers, parse_request
+from bot.ingest import limits
 from bot.ingest.service import Ingestor, IngestReport
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.sources import Sources, fetch_drafts
@@ -32,6 +33,7 @@ class Newsdesk:
 
     def __init__(self, settings: Settings, store: SqliteStore | None = None) -> None:
         self.settings = settings
+        limits.configure(settings.ingest)  # every draft made from here on obeys [ingest]
         self.store = store or SqliteStore(settings.storage.path)
         self.ingestor = Ingestor(self.store, settings.nlp.model)
         self.sources = Sources(self.store, SourceTable(self.store), self.ingestor, settings.fetch,

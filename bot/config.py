@@ -40,6 +40,12 @@ class SourcesSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    max_article_chars: int = 200_000
+    max_items_per_poll: int = 100
+
+
+@dataclass(frozen=True)
 class SchedulerSettings:
     timezone: str = "UTC"
 
@@ -77,6 +83,7 @@ class Settings:
     nlp: NlpSettings = NlpSettings()
     fetch: FetchSettings = FetchSettings()
     sources: SourcesSettings = SourcesSettings()
+    ingest: IngestSettings = IngestSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     console: ConsoleSettings = ConsoleSettings()
     slack: SlackSettings = SlackSettings()
@@ -88,6 +95,7 @@ _SECTION_TYPES = {
     "nlp": NlpSettings,
     "fetch": FetchSettings,
     "sources": SourcesSettings,
+    "ingest": IngestSettings,
     "scheduler": SchedulerSettings,
     "console": ConsoleSettings,
     "slack": SlackSettings,
@@ -129,6 +137,14 @@ def _coerce(key: str, default: Any, value: Any) -> Any:
 
 def _check(settings: Settings) -> None:
     """Checks that need more than a type."""
+    if not settings.storage.path.strip():
+        raise ConfigError("Config key storage.path must name a file (it is empty).")
+    for key in ("max_article_chars", "max_items_per_poll"):
+        if not isinstance(getattr(settings.ingest, key), int):
+            raise ConfigError(f"Config key ingest.{key} must be a whole number.")
+    if settings.ingest.max_article_chars > 999_000 or settings.ingest.max_article_chars < 1_000:
+        raise ConfigError("Config key ingest.max_article_chars must be between 1000 and 999000 "
+                          "(spaCy reads at most a million characters).")
     try:
         ZoneInfo(settings.scheduler.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -16,14 +16,15 @@ import aiohttp
 from bot import progress
 from bot.config import FetchSettings, SourcesSettings
 from bot.errors import FetchError, NotAnArticle, SourceExists, UserError
-from bot.ingest import health
+from bot.ingest import health, limits
+from bot.ingest.dedup import content_hash
 from bot.ingest.fetch import fetch, make_session
 from bot.ingest.opml import parse_opml, to_opml
 from bot.ingest.pages import parse_page
 from bot.ingest.polite import HostLimiter
 from bot.ingest.probe import Found, probe
 from bot.ingest.service import Ingestor, IngestReport
-from bot.ingest.urls import canonical_url
+from bot.ingest.urls import canonical_url, redact_secrets
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.ports import SourceRegistry, Store
 from bot.source_checks import check_url as _check_url
@@ -58,6 +59,23 @@ def _source_id(args: str) -> int:
         raise UserError(f"There is no source {text[:20]}{'…' * (len(text) > 20)}; "
                         f"see /source list.")
     return int(text)
+
+
+def _shown(row: dict) -> str:
+    """A source's name as shown: an address used as a name keeps its secrets to itself."""
+    return shown_name(redact_secrets(str(row.get("name") or "")))
+
+
+def _item_name(draft: ArticleDraft) -> str:
+    title = limits.cap_line(draft.title.strip() or "(untitled)", 80)
+    return f"“{title}”" + (f" ({redact_secrets(draft.url)[:120]})" if draft.url else "")
+
+
+def _newest_first(drafts: list[ArticleDraft]) -> list[ArticleDraft]:
+    """Dated items newest first, then undated ones in the feed's order."""
+    dated = sorted((d for d in drafts if d.published), key=lambda d: d.published or _now(),
+                   reverse=True)
+    return dated + [d for d in drafts if not d.published]
 
 
 def _health(row: dict) -> health.SourceHealth:
@@ -113,27 +131,39 @@ class Sources:
     async def add(self, request: Request) -> Reply:
         parts = request.args.split(None, 1)
         url = _check_url(parts[0])
+        self._refuse_known(url)
         found = await probe(url, self.settings)
-        name = (parts[1].strip() if len(parts) > 1 else "") or found.title or url
+        name = (parts[1].strip() if len(parts) > 1 else "") or found.title or redact_secrets(url)
+        # The address as given is what is polled: credentials and every query key kept.
         source_id = self.table.add(  # SourceExists says which source has the address
-            canonical_url(url) or url, name[:100], found.kind, platform=request.platform,
+            url, name[:100], found.kind, platform=request.platform,
             channel=request.channel, added_by=request.user,
             health=json.dumps(health.after_success(
                 health.SourceHealth(), _now(), base_interval_s=self.interval_s).to_dict()),
         )
-        # The first fetch fills the store but is not news: no digest or alert floods.
-        report = await self._store(found.articles, source_id, backfill=True)
-        self._remember_fetch(source_id, found, report)
-        await self._fetch_full_texts(found, source_id, backfill=True)
+        # The source is committed: from here on nothing may turn the reply into an error.
+        try:
+            # The first fetch fills the store but is not news: no digest or alert floods.
+            report, waiting = await self._store_found(found, source_id, backfill=True)
+            await self._fetch_full_texts(found, source_id, backfill=True)
+        except Exception as exc:  # a bug must not hide that the source was added
+            log.error("first fetch of source %s was not stored: %s", source_id,
+                      type(exc).__name__)
+            report, waiting = IngestReport(), 0
+            report.failed.append("Its articles could not be stored now; the next poll "
+                                 "tries again.")
         if found.kind == "feed":
             what = f"RSS/Atom feed “{found.title or name}” with {len(found.articles)} items"
         else:
             day = found.articles[0].published
             what = (f"article page “{found.title}”"
                     + (f" of {day.date().isoformat()}" if day else ""))
-        return Reply(f"Added source {source_id}: {what}.",
-                     (ReplyItem(f"{len(report.added)} new articles stored; polled every "
-                                f"{health.span_text(self.interval_s)}."),),
+        notes = [ReplyItem(f"{len(report.added)} new articles stored; polled every "
+                           f"{health.span_text(self.interval_s)}.")]
+        if waiting:
+            notes.append(ReplyItem(f"{waiting} older items are read over the next polls."))
+        notes += [ReplyItem(failure) for failure in report.failed[:5]]
+        return Reply(f"Added source {source_id}: {what}.", tuple(notes),
                      data={"id": source_id, "kind": found.kind, "title": found.title,
                            "items": len(found.articles), "stored": len(report.added)})
 
@@ -151,10 +181,10 @@ class Sources:
                 extra.append(f"last new article {row['last_new_at'][:16].replace('T', ' ')}")
             if state.next_poll_at and state.status != "disabled":
                 extra.append(f"next poll {state.next_poll_at.isoformat()[:16].replace('T', ' ')}")
-            items.append(ReplyItem(f"{row['id']}. {shown_name(row['name'])} ({row['kind']})",
+            items.append(ReplyItem(f"{row['id']}. {_shown(row)} ({row['kind']})",
                                    f"{state.status}: {state_text}"
                                    + (f" ({'; '.join(extra)})" if extra else "")))
-            data.append({"id": row["id"], "name": shown_name(row["name"]), "url": row["url"],
+            data.append({"id": row["id"], "name": _shown(row), "url": redact_secrets(row["url"]),
                          "kind": row["kind"], "status": state.status, "health": state_text,
                          "last_new_at": row.get("last_new_at"),
                          "articles": self.table.article_count(row["id"])})
@@ -164,21 +194,21 @@ class Sources:
     def remove(self, request: Request) -> Reply:
         row = self._get(request.args)
         self.table.remove(row["id"])
-        return Reply.text(f"Removed source {row['id']} ({row['name']}); its articles stay.")
+        return Reply.text(f"Removed source {row['id']} ({_shown(row)}); its articles stay.")
 
     def enable(self, request: Request) -> Reply:
         row = self._get(request.args)
         state = health.enabled(_health(row), _now(), base_interval_s=self.interval_s)
         self.table.update(row["id"], health=json.dumps(state.to_dict()), enabled=1,
                           disabled_notified=0)
-        return Reply.text(f"Source {row['id']} ({row['name']}) is enabled and will be polled now.")
+        return Reply.text(f"Source {row['id']} ({_shown(row)}) is enabled and will be polled now.")
 
     async def check(self, request: Request) -> Reply:
         row = self._get(request.args)
         outcome = await self.poll_one(row, _now())
         fresh = self.table.get(row["id"]) or row
         state_text = health.describe(_health(fresh), row["id"], _now())
-        return Reply(f"Source {row['id']} ({row['name']}): {outcome}", (ReplyItem(state_text),),
+        return Reply(f"Source {row['id']} ({_shown(row)}): {outcome}", (ReplyItem(state_text),),
                      data={"id": row["id"], "outcome": outcome, "health": state_text})
 
     async def import_opml(self, request: Request) -> Reply:
@@ -217,7 +247,7 @@ class Sources:
                     else:
                         try:
                             added.append(self.table.add(
-                                canonical_url(url) or url, title[:100], "feed",
+                                url, title[:100], "feed",  # polled as given
                                 platform=request.platform, channel=request.channel,
                                 added_by=request.user, health=json.dumps(
                                     health.SourceHealth(next_poll_at=_now()).to_dict())))
@@ -236,16 +266,81 @@ class Sources:
 
     # ------------------------------------------------------------------ polling
 
+    def _refuse_known(self, url: str) -> None:
+        """SourceExists when a source has this address, however it was spelled."""
+        key = canonical_url(url)
+        for row in self.table.all():
+            if canonical_url(row["url"]) == key:
+                raise SourceExists(row["id"])
+
+    async def _select(self, drafts: tuple[ArticleDraft, ...]) -> tuple[list[ArticleDraft], int]:
+        """The newest items not stored yet, at most max_items_per_poll; and how many wait."""
+        cap = limits.current().max_items_per_poll
+        if len(drafts) <= cap:
+            return list(drafts), 0
+
+        def keyed() -> list[tuple[ArticleDraft, str, str]]:  # pure work: off the event loop
+            return [(d, canonical_url(d.url) if d.url else "", content_hash(d.title, d.text))
+                    for d in _newest_first(list(drafts))]
+
+        fresh = []
+        for number, (draft, url, digest) in enumerate(await asyncio.to_thread(keyed)):
+            # Not stored yet, or stored only as a summary and now here in full (as _prepare).
+            stored = self.store.find_article(url, digest)
+            if stored is None or (bool(stored["summary_only"]) and not draft.summary_only):
+                fresh.append(draft)
+            if number % 500 == 499:
+                await asyncio.sleep(0)  # 25,000 lookups: let the bot answer in between
+        return fresh[:cap], max(0, len(fresh) - cap)
+
+    async def _store_found(self, found: Found, source_id: int, *,
+                           backfill: bool) -> tuple[IngestReport, int]:
+        """Store a fetch's newest new items (capped); the rest wait for later polls."""
+        selected, waiting = await self._select(found.articles)
+        report = await self._store(selected, source_id, backfill=backfill)
+        self._remember_fetch(source_id, found, report, complete=not waiting)
+        return report, waiting
+
+    async def _store_each(self, drafts: list[ArticleDraft], source_id: int, *,
+                          backfill: bool) -> IngestReport:
+        """Store drafts; an item that cannot be analysed or saved costs only itself."""
+        try:
+            return await self.ingestor.store_drafts_async(drafts, source_id=source_id,
+                                                          backfill=backfill)
+        except Exception as exc:
+            if not drafts:
+                raise
+            log.warning("source %s: a batch of %d items failed (%s); storing them one by one",
+                        source_id, len(drafts), type(exc).__name__)
+        report = IngestReport()
+        for draft in drafts:
+            try:
+                one = await self.ingestor.store_drafts_async([draft], source_id=source_id,
+                                                             backfill=backfill)
+            except Exception as exc:
+                log.warning("source %s: item %s was skipped (%s)", source_id,
+                            redact_secrets(draft.url) or "(no address)", type(exc).__name__)
+                report.failed.append(f"{_item_name(draft)} could not be read and was skipped.")
+                continue
+            report.added += one.added
+            report.updated += one.updated
+            report.duplicates += one.duplicates
+            report.failed += one.failed
+        return report
+
     async def _store(self, drafts: tuple[ArticleDraft, ...] | list[ArticleDraft],
                      source_id: int, *, backfill: bool = False) -> IngestReport:
-        report = await self.ingestor.store_drafts_async(list(drafts), source_id=source_id,
-                                                        backfill=backfill)
+        report = await self._store_each(list(drafts), source_id, backfill=backfill)
         if report.added and not backfill and self.on_new_articles:
             self.on_new_articles(report.added)
         return report
 
-    def _remember_fetch(self, source_id: int, found: Found, report: IngestReport) -> None:
-        values = {"etag": found.fetched.etag, "last_modified": found.fetched.last_modified}
+    def _remember_fetch(self, source_id: int, found: Found, report: IngestReport, *,
+                        complete: bool = True) -> None:
+        # While items wait for a later poll, the next fetch must not be answered "not
+        # modified": the validators are kept only once the whole feed has been read.
+        values = {"etag": found.fetched.etag if complete else None,
+                  "last_modified": found.fetched.last_modified if complete else None}
         if report.added:
             values["last_new_at"] = _now().isoformat(timespec="seconds")
         self.table.update(source_id, **values)
@@ -262,16 +357,16 @@ class Sources:
             try:
                 async with self.limiter.slot(entry.url):
                     fetched = await fetch(entry.url, self.settings, session=session)
-                page = parse_page(fetched.body, fetched.url)
+                page = await asyncio.to_thread(parse_page, fetched.body, fetched.url)
             except UserError:
                 continue  # the feed's own title and summary stay: better than nothing
-            pages.append(ArticleDraft(
+            pages.append(limits.cap_draft(ArticleDraft(
                 title=entry.title or page.title, text=page.text,
                 published=entry.published or page.published,
                 source=entry.source or page.source, url=entry.url,
-                author=page.author or entry.author))
+                author=page.author or entry.author)))
         if pages:
-            await self.ingestor.store_drafts_async(pages, source_id=source_id, backfill=backfill)
+            await self._store_each(pages, source_id, backfill=backfill)
 
     async def poll_one(self, row: dict, now: datetime,
                        session: aiohttp.ClientSession | None = None) -> str:
@@ -281,8 +376,7 @@ class Sources:
             async with self.limiter.slot(row["url"]):
                 found = await probe(row["url"], self.settings, etag=row.get("etag"),
                                     last_modified=row.get("last_modified"), session=session)
-            report = await self._store(found.articles, row["id"])
-            self._remember_fetch(row["id"], found, report)
+            report, waiting = await self._store_found(found, row["id"], backfill=False)
             await self._fetch_full_texts(found, row["id"], backfill=False, session=session)
         except (FetchError, NotAnArticle) as exc:
             new_state = health.after_failure(state, exc, now, base_interval_s=self.interval_s)
@@ -292,17 +386,29 @@ class Sources:
             new_state = health.after_failure(state, exc, now, base_interval_s=self.interval_s)
             self._save_health(row, new_state)
             return str(exc)
+        except Exception as exc:  # a bug: the source still backs off and says it is failing
+            log.error("poll of source %s failed unexpectedly: %s", row["id"], type(exc).__name__)
+            problem = UserError("The source could not be read because of an error on our side.")
+            self._save_health(row, health.after_failure(state, problem, now,
+                                                        base_interval_s=self.interval_s))
+            return str(problem)
         self._save_health(row, health.after_success(state, now, base_interval_s=self.interval_s))
         if found.kind == "unchanged":
             return "not modified since the last poll."
-        return f"{len(report.added)} new of {len(found.articles)} articles."
+        outcome = f"{len(report.added)} new of {len(found.articles)} articles"
+        if waiting:
+            outcome += f"; {waiting} more are read at the next polls"
+        if report.failed:
+            outcome += f"; {len(report.failed)} skipped: " + " ".join(report.failed[:3])
+            return outcome
+        return outcome + "."
 
     def _save_health(self, row: dict, state: health.SourceHealth) -> None:
         values: dict = {"health": json.dumps(state.to_dict()),
                         "enabled": int(state.status != "disabled")}
         if state.status == "disabled" and not row.get("disabled_notified"):
             values["disabled_notified"] = 1
-            message = (f"Source {row['id']} ({row['name']}) was disabled: "
+            message = (f"Source {row['id']} ({_shown(row)}) was disabled: "
                        f"{health.describe(state, row['id'], _now())}")
             log.warning("source %s disabled: %s", row["id"], state.reason)
             if self.notify:
@@ -358,7 +464,7 @@ async def fetch_article(url: str, settings: FetchSettings) -> ArticleDraft:
     """One article from a URL (a page, or a feed's first item) for `newsdesk analyze URL`."""
     found = await probe(_check_url(url), settings)
     if not found.articles:
-        raise NotAnArticle(f"{url[:80]} holds no article.")
+        raise NotAnArticle(f"{redact_secrets(url)[:80]} holds no article.")
     return found.articles[0]
 
 

@@ -158,6 +158,22 @@ def m007_quotes_by_person(db: Database) -> None:
     db.table("quotes").create_index(["quote_key", "article_id"])
 
 
+@migrations()
+def m008_ingest_unique_canonical_url(db: Database) -> None:
+    # Two polls racing on one story could store a canonical URL twice. Every copy is kept
+    # (digests and answers may point at it), but only the first holds the address; later
+    # copies get it with a fragment canonical URLs never have (their own id), so the index
+    # can be unique and lookups by address find the first copy.
+    db.execute(
+        "update articles set canonical_url = canonical_url || '#duplicate-' || id "
+        "where canonical_url is not null and canonical_url != '' and id > "
+        "(select min(first.id) from articles first "
+        " where first.canonical_url = articles.canonical_url)")
+    db.execute("drop index if exists idx_articles_canonical_url")
+    db.execute("create unique index idx_articles_canonical_url_unique on articles "
+               "(canonical_url) where canonical_url is not null and canonical_url != ''")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

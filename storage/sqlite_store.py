@@ -91,13 +91,25 @@ class SqliteStore:
         replace_id: int | None = None,
         fingerprint: bytes | None = None,
         backfill: bool = False,
-    ) -> int:
+    ) -> int | None:
         """Store an article and its analysis in one transaction; return its id.
 
         With replace_id, the stored article (a feed summary) is replaced by the full text and
         its analysis redone, keeping its id, story and everything that points at it.
+
+        Return None, writing nothing, when another article already has this canonical URL or
+        content: a concurrent poll or process stored it since the caller looked.
         """
         with self.transaction() as conn:
+            # Checked again inside the write lock (BEGIN IMMEDIATE): the caller's look was
+            # before the NLP pass, and another poll or `newsdesk ingest` may have saved since.
+            clash = conn.execute(
+                "select id from articles where id != ? and (content_hash = ? or "
+                "(canonical_url != '' and canonical_url = ?)) limit 1",
+                (replace_id if replace_id is not None else -1, content_hash, canonical_url),
+            ).fetchone()
+            if clash is not None:
+                return None
             row = {
                 "url": draft.url, "canonical_url": canonical_url, "content_hash": content_hash,
                 "title": draft.title, "text": draft.text,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
 
 import pytest
 
@@ -40,9 +41,20 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
 
 
+@pytest.fixture(autouse=True)
+def _default_ingest_limits() -> Iterator[None]:
+    """Each test starts with the default [ingest] limits, whatever an earlier core set."""
+    from bot.config import IngestSettings
+    from bot.ingest import limits
+
+    limits.configure(IngestSettings())
+    yield
+    limits.configure(IngestSettings())
+
+
 # ---------------------------------------------------------------- the core on the demo
 
-from collections.abc import Awaitable, Callable, Iterator  # noqa: E402
+from collections.abc import Awaitable, Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bot.app import Newsdesk  # noqa: E402

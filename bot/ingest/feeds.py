@@ -16,6 +16,7 @@ import lxml.html
 from dateutil import parser as date_parser
 from lxml import etree
 
+from bot.ingest.limits import cap_draft
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
 
@@ -138,7 +139,7 @@ def _to_draft(entry: Any, source: str, base: str) -> ArticleDraft | None:
     text, summary_only = _entry_text(entry)
     if not title and not text:
         return None
-    return ArticleDraft(
+    return cap_draft(ArticleDraft(
         title=title or text[:80],
         text=text,
         published=_published(entry),
@@ -146,7 +147,7 @@ def _to_draft(entry: Any, source: str, base: str) -> ArticleDraft | None:
         url=_entry_link(entry, base),
         author=html_to_text(entry.get("author", "") or ""),
         summary_only=summary_only,
-    )
+    ))
 
 
 def parse_feed(body: bytes | str, url: str = "") -> Feed | None:

@@ -13,6 +13,7 @@ from dateutil import parser as date_parser
 from lxml import etree
 
 from bot.errors import NotAnArticle
+from bot.ingest.limits import cap_draft
 from bot.ingest.urls import canonical_url
 from bot.models import ArticleDraft
 
@@ -103,7 +104,7 @@ def parse_page(markup: bytes | str, url: str = "") -> ArticleDraft:
     own_url = str(found.get("url") or "")
     is_web = url.startswith(("http://", "https://"))
     page_url = url if is_web or not own_url.startswith(("http://", "https://")) else own_url
-    return ArticleDraft(
+    return cap_draft(ArticleDraft(
         title=title or lines[0][:120],
         text="\n\n".join(lines),
         published=_published(found.get("date"), markup),
@@ -111,4 +112,4 @@ def parse_page(markup: bytes | str, url: str = "") -> ArticleDraft:
         url=canonical_url(page_url),
         author=str(found.get("author") or "").strip(),
         summary_only=False,
-    )
+    ))

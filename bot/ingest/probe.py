@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import aiohttp
@@ -44,4 +45,5 @@ async def probe(
 ) -> Found:
     """Fetch a URL and read it; raise FetchError or NotAnArticle with a one-sentence message."""
     fetched = await fetch(url, settings, etag=etag, last_modified=last_modified, session=session)
-    return read_fetched(fetched)
+    # Parsing a 5 MB feed takes seconds: a worker thread keeps the bot answering meanwhile.
+    return await asyncio.to_thread(read_fetched, fetched)

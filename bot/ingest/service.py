@@ -100,6 +100,9 @@ class Ingestor:
         """Read local paths into drafts; unreadable ones go to report.failed with a reason."""
         drafts: list[ArticleDraft] = []
         for item in items:
+            if not str(item).strip():  # Path("") is the current folder: never meant
+                report.failed.append("An empty path was given; name a file or folder.")
+                continue
             path = Path(item)
             if not path.exists():
                 report.failed.append(f"{item} does not exist.")
@@ -110,7 +113,7 @@ class Ingestor:
                                      f"(.md, .txt, .jsonl, .html or feeds).")
             for file in files:
                 try:
-                    drafts.extend(read_file(file))
+                    drafts.extend(read_file(file, report.failed))  # bad .jsonl lines
                 except UserError as exc:
                     report.failed.append(str(exc))
         return drafts
@@ -156,7 +159,7 @@ class Ingestor:
             yield _Analyzed(pending[index], analysis, fingerprint(drafts[index].text))
 
     def _save(self, item: _Analyzed, report: IngestReport, source_id: int | None,
-              backfill: bool) -> int:
+              backfill: bool) -> int | None:
         pending, stories = item.pending, self._story_index()
         story_id = None if pending.replace_id else stories.story_of(item.signature)
         article_id = self.store.save_article(
@@ -166,6 +169,9 @@ class Ingestor:
             story_id=story_id if isinstance(story_id, int) else None,
             fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
         )
+        if article_id is None:  # stored meanwhile by a concurrent poll or process
+            report.duplicates += 1
+            return None
         if not pending.replace_id:
             stored = self.store.article(article_id)
             stories.add_fingerprint(stored["story_id"] if stored else article_id, item.signature)

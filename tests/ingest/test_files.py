@@ -70,3 +70,114 @@ def test_an_unclosed_front_matter_block_is_named(tmp_path):
     path.write_text("---\ntitle: Bridge reopens\npublished: 2024-01-02\nThe bridge reopened.\n")
     with pytest.raises(NotAnArticle, match="not closed"):
         read_file(path)
+
+
+# ------------------------------------------------ bad input costs only itself (issue 23)
+
+GOOD = ("The harbour authority said on Monday that the new ferry terminal would open in May, "
+        "two months later than planned, because of delays in delivering the steel frame.")
+
+
+def _ingest(tmp_path, *items):  # type: ignore[no-untyped-def]
+    from bot.ingest.service import Ingestor
+    from storage.sqlite_store import SqliteStore
+
+    store = SqliteStore(tmp_path / "news.db")
+    return store, Ingestor(store, "en_core_web_sm").ingest_paths(list(items))
+
+
+@pytest.mark.parametrize("published", ["2019-04-25T10:00:00+25:00", "2019-02-30",
+                                       "99999-01-01", "next tuesday-ish 32:99"])
+def test_a_bad_date_in_one_file_is_named_and_the_other_files_are_stored(tmp_path, published):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text(f"---\ntitle: Ferry one\n---\n{GOOD}\n")
+    (folder / "b.md").write_text(f"---\ntitle: Bad date\npublished: {published}\n---\n{GOOD} "
+                                 f"Then again.\n")
+    (folder / "c.md").write_text(f"---\ntitle: Ferry three\n---\n{GOOD} The mayor agreed.\n")
+    store, report = _ingest(tmp_path, folder)
+    assert sorted(store.article(i)["title"] for i in report.added) == ["Ferry one",
+                                                                       "Ferry three"]
+    (failure,) = report.failed
+    assert failure.startswith("b.md: the published date") and "is not valid" in failure
+
+
+def test_bad_jsonl_lines_are_named_by_number_and_the_good_lines_are_stored(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    lines = [json.dumps({"title": "One", "text": GOOD}),
+             "[" * 100_000,  # RecursionError in the JSON parser
+             "{not json",
+             json.dumps({"title": "Lone", "text": GOOD + " Odd \ud800 char."}),
+             json.dumps({"title": "Late", "text": GOOD + " Later.",
+                         "published": "2019-04-25T10:00:00+25:00"}),
+             json.dumps({"title": "Five", "text": GOOD + " Five."})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    store, report = _ingest(tmp_path, path)
+    titles = sorted(store.article(i)["title"] for i in report.added)
+    assert titles == ["Five", "Lone", "One"]
+    assert [f.split(" is ")[0].split(":")[0] for f in report.failed] == \
+        ["batch.jsonl line 2", "batch.jsonl line 3", "batch.jsonl line 5"]
+    assert "not valid JSON" in report.failed[0]
+    lone = next(store.article(i) for i in report.added if store.article(i)["title"] == "Lone")
+    assert "Odd \ufffd char" in lone["text"]
+
+
+def test_without_a_problem_list_read_file_still_raises_the_first_bad_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"text": GOOD}) + "\n" + "[" * 100_000 + "\n")
+    with pytest.raises(NotAnArticle, match="c.jsonl line 2 is not valid JSON"):
+        read_file(path)
+    problems: list[str] = []
+    assert len(read_file(path, problems)) == 1 and len(problems) == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_a_file_with_a_byte_order_mark_is_decoded(tmp_path, encoding):
+    path = tmp_path / "u.txt"
+    text = f"Ferry delayed\n\n{GOOD} Zoë Müller said so."
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    (draft,) = read_file(path)
+    assert draft.title == "Ferry delayed" and "Zoë Müller" in draft.text
+
+
+def test_random_bytes_without_a_nul_are_not_an_article(tmp_path):
+    import random
+
+    noise = random.Random(7)
+    data = bytes(noise.choice([b for b in range(1, 256)]) for _ in range(100_000))
+    path = tmp_path / "noise.txt"
+    path.write_bytes(data)
+    with pytest.raises(NotAnArticle, match="not words of a language"):
+        read_file(path)
+    latin1 = tmp_path / "latin1.txt"  # a real Latin-1 file still reads
+    latin1.write_bytes(f"Caf\xe9 reopens\n\n{GOOD}".encode("latin-1"))
+    assert read_file(latin1)[0].title == "Café reopens"
+
+
+def test_huge_fields_are_capped(tmp_path):
+    from bot.ingest.limits import MAX_AUTHOR_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS
+
+    path = tmp_path / "big.md"
+    title = "Headline " * 1_200_000  # about 10 MB on one line
+    path.write_text(f"---\ntitle: {title}\nsource: {'Post ' * 1000}\nauthor: {'Ann ' * 1000}\n"
+                    f"url: https://x.example/{'a' * 5000}\n---\n{GOOD}\n")
+    (draft,) = read_file(path)
+    assert len(draft.title) <= MAX_TITLE_CHARS and draft.title.endswith("…")
+    assert len(draft.source) <= MAX_SOURCE_CHARS and len(draft.author) <= MAX_AUTHOR_CHARS
+    assert draft.url == "", "a cut address would lead nowhere"
+
+
+def test_a_long_text_file_is_cut_at_a_paragraph_and_marked(tmp_path):
+    from bot.ingest.limits import TRUNCATED_MARK
+
+    path = tmp_path / "long.txt"
+    paragraphs = [f"{GOOD} Paragraph {i}." for i in range(10_000)]  # about 1.8 MB
+    path.write_text("Long report\n\n" + "\n\n".join(paragraphs))
+    (draft,) = read_file(path)
+    assert len(draft.text) <= 200_000
+    body = draft.text.removesuffix("\n\n" + TRUNCATED_MARK)
+    assert body != draft.text and body.endswith(".")
+    assert body.split("\n\n")[-1] in paragraphs, "only whole paragraphs are kept"
