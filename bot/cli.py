@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -22,22 +21,15 @@ log = logging.getLogger("newsdesk")
 DEFAULT_DB = "newsdesk.db"
 
 
-class _QuietFormatter(logging.Formatter):
-    """Log lines without tracebacks (a person sees one line); NEWSDESK_DEBUG=1 shows them."""
+def _setup_logging(args: argparse.Namespace) -> None:
+    """Text or JSON lines as [log] format says; a bad config is reported by the command."""
+    from bot.ops import logs
 
-    def format(self, record: logging.LogRecord) -> str:
-        if not os.environ.get("NEWSDESK_DEBUG"):
-            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
-        return super().format(record)
-
-
-def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_QuietFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
-    # Third-party libraries log request details at INFO; keep them out unless asked.
-    for noisy in ("discord", "slack_bolt", "slack_sdk", "apscheduler", "aiohttp", "trafilatura"):
-        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        fmt = config_module.load(args.config).log.format
+    except UserError:
+        fmt = "text"
+    logs.setup(args.verbose, fmt)
 
 
 def _settings(args: argparse.Namespace) -> config_module.Settings:
@@ -256,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "config"):
         args.config = None
-    _setup_logging(args.verbose)
+    _setup_logging(args)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
@@ -264,8 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception:
+    except Exception as exc:
         import secrets
+
+        from bot.errors import store_error
+
+        if (known := store_error(exc)) is not None:
+            print(f"newsdesk: {known}", file=sys.stderr)
+            return 1
 
         ref = secrets.token_hex(3)
         log.exception("unexpected failure ref=%s", ref)

@@ -65,6 +65,19 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 9108
+    shutdown_timeout_s: float = 25
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    format: str = "text"
+
+
+@dataclass(frozen=True)
 class Settings:
     storage: StorageSettings = StorageSettings()
     nlp: NlpSettings = NlpSettings()
@@ -73,6 +86,8 @@ class Settings:
     console: ConsoleSettings = ConsoleSettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
+    ops: OpsSettings = OpsSettings()
+    log: LogSettings = LogSettings()
 
 
 _SECTION_TYPES = {
@@ -83,6 +98,8 @@ _SECTION_TYPES = {
     "console": ConsoleSettings,
     "slack": SlackSettings,
     "discord": DiscordSettings,
+    "ops": OpsSettings,
+    "log": LogSettings,
 }
 # Secrets come only from the environment, never from the file, so a config file can be shared.
 _SECRETS = {
@@ -141,6 +158,10 @@ def _check(settings: Settings) -> None:
             raise ConfigError(f"Config key {key} must be an http(s) URL.")
     if not settings.discord.gateway_url.startswith(("ws://", "wss://")):
         raise ConfigError("Config key discord.gateway_url must be a ws(s) URL.")
+    if not 0 < settings.ops.port < 65536:
+        raise ConfigError("Config key ops.port must be a port number (1-65535).")
+    if settings.log.format not in ("text", "json"):
+        raise ConfigError('Config key log.format must be "text" or "json".')
 
 
 def from_mapping(data: dict[str, Any], env: dict[str, str] | None = None) -> Settings:
