@@ -1,4 +1,4 @@
-"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest, doctor."""
+"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest, db, doctor."""
 
 from __future__ import annotations
 
@@ -182,6 +182,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return _show(reply, as_json=args.json)
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    from storage.backup import backup
+
+    path = _settings(args).storage.path
+    done = backup(path, args.file, force=args.force)
+    print(f"Backed up {done.articles:,} articles from {path} to {done.path} "
+          f"({done.size / 1_000_000:.1f} MB). To restore: stop the bot, copy it over the store.")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import run_checks
 
@@ -236,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="export: write the OPML here")
     add("doctor", "Check versions, the spaCy model, the store, the config and secrets.",
         cmd_doctor)
+    p = add("db", "Back up the store while the bot runs: db backup FILE.", cmd_db)
+    p.add_argument("action", choices=["backup"])
+    p.add_argument("file", metavar="FILE", help="where the copy goes")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p = add("digest", "Show (or post) a channel's digest locally.", cmd_digest)
     p.add_argument("action", nargs="?", choices=["why", "post"])
     p.add_argument("--channel", default="console", help="channel id (default: console)")
