@@ -96,11 +96,12 @@ class Service:
         queue_alerts(self.bot.store, self.bot.outbox)
 
     async def stop(self) -> None:
-        """No new jobs; the running poll round and the posts it decided finish, within the
-        timeout; then the sender stops after its current delivery."""
+        """No new jobs; the running poll round finishes and what it decided is posted, all
+        within the timeout. Whatever is left is posted at the next start, once."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.shutdown_timeout_s
-        self.scheduler.aps.pause()
+        with contextlib.suppress(Exception):  # not started: nothing to pause
+            self.scheduler.aps.pause()
         if not await self._jobs.drain(self.shutdown_timeout_s):
             log.warning("stopping: a poll round was still running after %s s; it is rolled "
                         "back and done again at the next start", self.shutdown_timeout_s)
@@ -108,10 +109,20 @@ class Service:
         self._stop.set()
         self.bot.outbox.ring()
         if self._sender_task is not None:
+            # The sender ends after the delivery it is in; then one last round for the posts
+            # the finished jobs queued meanwhile.
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._sender_task,
                                        timeout=max(1.0, deadline - loop.time()))
             self._sender_task = None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._last_round(), max(1.0, deadline - loop.time()))
+
+    async def _last_round(self) -> None:
+        try:
+            await self.sender.deliver_pending()
+        except Exception:
+            log.exception("stopping: the last deliveries failed; they go out at the next start")
 
 
 def _enabled(settings: Settings) -> list[str]:
