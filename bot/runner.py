@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.delivery.alerts import queue_alerts
 from bot.delivery.outbox import Sender
 from bot.delivery.scheduler import Scheduler
-from bot.errors import UserError
+from bot.errors import StoreError, UserError
 from bot.ops import metrics
 from bot.ops.health import OpsServer, Watch
 from bot.ports import Chat
@@ -47,6 +47,9 @@ class _InFlight:
                 await job()
                 if done is not None:
                     done()
+            except StoreError as exc:
+                # A full disk or a read-only store: one line, and the bot goes on answering.
+                log.error("%s", exc)
             finally:
                 if task is not None:
                     self.tasks.discard(task)
