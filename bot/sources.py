@@ -41,16 +41,29 @@ def _now() -> datetime:
 
 def _check_url(url: str) -> str:
     url = url.strip().strip("<>")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise UserError(f"{url[:80]!r} is not a valid address.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"{url[:80]!r} is not an http or https address.")
     return url
 
 
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte, names no file
+        return False
+
+
 def _source_id(args: str) -> int:
     text = args.strip().lstrip("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise UserError(f"{args.strip()[:20]!r} is not a source number; see /source list.")
+    if len(text) > 18:  # past SQLite's integers: no such source
+        raise UserError(f"There is no source {text[:20]}; see /source list.")
     return int(text)
 
 
@@ -173,8 +186,11 @@ class Sources:
         where = request.args.strip()
         if where.startswith(("http://", "https://")):
             data = (await fetch(_check_url(where), self.settings)).body
-        elif request.platform in ("cli", "console") and Path(where).is_file():
-            data = Path(where).read_bytes()  # only a local user may name a local file
+        elif request.platform in ("cli", "console") and _is_file(where):
+            try:
+                data = Path(where).read_bytes()  # only a local user may name a local file
+            except OSError as exc:
+                raise UserError(f"Cannot read {where[:80]!r} ({exc.strerror}).") from None
         else:
             raise UserError("Give the OPML file's http(s) address.")
         added, skipped = [], 0

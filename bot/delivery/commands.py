@@ -143,10 +143,10 @@ def channel_handlers(bot: Desk) -> dict[str, Handler]:
 
     def alert_remove(r: Request) -> Reply:
         text = r.args.strip().lstrip("#")
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise UserError("/alert remove needs the alert number from /alert list, "
                             "for example /alert remove 2.")
-        if not channels.remove_alert(r.platform, r.channel, int(text)):
+        if len(text) > 18 or not channels.remove_alert(r.platform, r.channel, int(text)):
             raise UserError(f"There is no alert {text} in this channel; see /alert list.")
         return Reply.text(f"Alert {text} removed.")
 
