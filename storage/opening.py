@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -34,6 +35,26 @@ def _not_ours(path: Path, why: str) -> NotAStore:
     return NotAStore(f"{path} is not a newsdesk store ({why}).")
 
 
+def _short_by(path: Path) -> tuple[int, int] | None:
+    """(size, size the header promises) when the file is shorter than its header says.
+
+    The header's page count is valid when its version number matches the change counter, and
+    the file alone holds the store only without a WAL (a checkpoint writes page 1 first).
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    with path.open("rb") as f:
+        header = f.read(100)
+    size = path.stat().st_size
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[92:96] == header[24:28] and pages and size < pages * page_size:
+        return size, pages * page_size
+    return None
+
+
 def _check_file(path: Path) -> int:
     """The file's size; raise NotAStore for anything that is not an SQLite file (or empty)."""
     try:
@@ -51,19 +72,18 @@ def _check_file(path: Path) -> int:
     try:
         with path.open("rb") as f:
             header = f.read(100)
+        if not header.startswith(SQLITE_HEADER):
+            raise _not_ours(path, "not an SQLite database")
+        if len(header) < 100:
+            raise _not_ours(path, "a truncated SQLite file")
+        short = _short_by(path)
+        if short is not None:
+            time.sleep(0.05)  # a live store's checkpoint may be between page 1 and the rest
+            short = _short_by(path)
     except OSError as exc:
         raise _not_ours(path, f"it cannot be read: {exc.strerror or type(exc).__name__}") from None
-    if not header.startswith(SQLITE_HEADER):
-        raise _not_ours(path, "not an SQLite database")
-    if len(header) < 100:
-        raise _not_ours(path, "a truncated SQLite file")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    # The page count in the header is valid when its version number matches the change counter.
-    if header[92:96] == header[24:28] and pages and info.st_size < pages * page_size:
-        raise _not_ours(path, f"a truncated SQLite file: {info.st_size:,} of "
-                              f"{pages * page_size:,} bytes")
+    if short is not None:
+        raise _not_ours(path, f"a truncated SQLite file: {short[0]:,} of {short[1]:,} bytes")
     return info.st_size
 
 

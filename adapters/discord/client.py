@@ -261,10 +261,11 @@ class DiscordAdapter:
                             "repeat", channel, exc.status)
                 return None
             for message in page:
-                if me is not None and str(message.get("author", {}).get("id")) != str(me):
+                if me is not None and str(message["author"]["id"]) != str(me):
                     continue
                 for embed in message.get("embeds") or []:
-                    if str((embed.get("footer") or {}).get("text", "")).endswith(marker):
+                    footer: dict[str, Any] = dict(embed.get("footer") or {})
+                    if str(footer.get("text", "")).endswith(marker):
                         return str(message["id"])
             if len(page) < LOOKUP_PAGE:
                 return None
