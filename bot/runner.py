@@ -81,11 +81,19 @@ class Service:
         self.shutdown_timeout_s = shutdown_timeout_s
 
     async def start(self) -> None:
-        """Everything decided before a crash goes out once; missed digests coalesce to one."""
-        queue_alerts(self.bot.store, self.bot.outbox)
-        self.scheduler.start()
-        self.scheduler.catch_up()
-        await self.sender.deliver_pending()
+        """Everything decided before a crash goes out once; missed digests coalesce to one.
+
+        A read-only or full store does not stop the start: the bot answers from what it has.
+        """
+        try:
+            queue_alerts(self.bot.store, self.bot.outbox)
+            self.scheduler.start()
+            self.scheduler.catch_up()
+            await self.sender.deliver_pending()
+        except StoreError as exc:
+            log.error("%s Answering from what is stored; nothing new is stored or posted.", exc)
+            if not self.scheduler.aps.running:
+                self.scheduler.start()
         self._sender_task = asyncio.create_task(self.sender.run(self._stop))
         self.scheduler.add_interval_job("newsdesk:alerts", ALERT_CHECK_S,
                                         self._jobs.track(self._check_alerts))

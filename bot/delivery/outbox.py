@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from bot.errors import StoreError
 from bot.models import Citation, Post, Reply, ReplyItem
 from bot.ops import metrics
 from bot.ports import ChannelLog, Chat
@@ -220,9 +221,15 @@ class Sender:
     async def run(self, stop: asyncio.Event, poll_s: float = 5.0) -> None:
         """Deliver until `stop` is set; wake when a post is queued, else poll (other processes
         such as `newsdesk digest post` queue posts too)."""
+        said = ""
         while not stop.is_set():
             try:
                 await self.deliver_pending()
+                said = ""
+            except StoreError as exc:
+                if str(exc) != said:  # a read-only or full store: said once, not every 5 s
+                    log.error("posts wait: %s", exc)
+                    said = str(exc)
             except Exception:
                 log.exception("the outbox sender failed; retrying")
             await self.outbox.wait(poll_s)

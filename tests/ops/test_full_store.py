@@ -71,3 +71,46 @@ async def test_a_command_that_writes_on_a_full_store_gets_one_sentence(full: New
     text = " ".join(i.text for i in reply.items) + reply.title
     assert "disk is full" in text and "went wrong" not in text
     assert not (await full.ask("/who putin")).error
+
+
+async def test_run_on_a_read_only_store_answers_and_says_why_nothing_is_stored(
+    summit_db: Path, tmp_path: Path
+) -> None:
+    import asyncio
+    import os
+    import signal
+    import sys
+
+    from tests.fakes.discord_standin import OP_IDENTIFY, DiscordStandIn
+
+    store = tmp_path / "ro.db"
+    store.write_bytes(summit_db.read_bytes())
+    before = store.read_bytes()
+    standin = DiscordStandIn()
+    await standin.start()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[storage]\npath = "file:{store}?mode=ro"\n[discord]\nenabled = true\n'
+        f'api_url = "{standin.api_url}"\ngateway_url = "{standin.gateway_url}"\n'
+        f'guilds = ["{standin.guild_id}"]\n')
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--config", str(config), cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+             "DISCORD_TOKEN": standin.token},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        await standin.wait_for(lambda: standin.ops(OP_IDENTIFY), timeout=60)
+        interaction = await standin.invoke("/who")
+        await standin.wait_for(lambda: interaction.embeds, timeout=20)
+        assert "Vladimir Putin" in str(interaction.embeds)
+        refused = await standin.invoke("/alert add", {"words": "putin"}, permissions=1 << 5)
+        await standin.wait_for(lambda: refused.embeds, timeout=20)
+        assert "is read-only" in str(refused.embeds)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+        await standin.close()
+    log = err.decode()
+    assert proc.returncode == 0, log[-2000:]
+    assert "Traceback" not in log and "went wrong" not in log
+    assert store.read_bytes() == before
