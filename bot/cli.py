@@ -1,4 +1,4 @@
-"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest, doctor."""
+"""The `newsdesk` command: demo, ingest, ask, analyze, run, sources, digest, db, doctor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import asyncio
 import errno
 import json
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -23,22 +22,15 @@ log = logging.getLogger("newsdesk")
 DEFAULT_DB = "newsdesk.db"
 
 
-class _QuietFormatter(logging.Formatter):
-    """Log lines without tracebacks (a person sees one line); NEWSDESK_DEBUG=1 shows them."""
+def _setup_logging(args: argparse.Namespace) -> None:
+    """Text or JSON lines as [log] format says; a bad config is reported by the command."""
+    from bot.ops import logs
 
-    def format(self, record: logging.LogRecord) -> str:
-        if not os.environ.get("NEWSDESK_DEBUG"):
-            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
-        return super().format(record)
-
-
-def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_QuietFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
-    # Third-party libraries log request details at INFO; keep them out unless asked.
-    for noisy in ("discord", "slack_bolt", "slack_sdk", "apscheduler", "aiohttp", "trafilatura"):
-        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        fmt = config_module.load(args.config).log.format
+    except UserError:
+        fmt = "text"
+    logs.setup(args.verbose, fmt)
 
 
 def _settings(args: argparse.Namespace) -> config_module.Settings:
@@ -229,6 +221,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return _show(reply, as_json=args.json)
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    from storage.backup import backup
+
+    path = _settings(args).storage.path
+    done = backup(path, args.file, force=args.force)
+    print(f"Backed up {done.articles:,} articles from {path} to {done.path} "
+          f"({done.size / 1_000_000:.1f} MB). To restore: stop the bot, copy it over the store.")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import run_checks
 
@@ -283,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="export: write the OPML here")
     add("doctor", "Check versions, the spaCy model, the store, the config and secrets.",
         cmd_doctor)
+    p = add("db", "Back up the store while the bot runs: db backup FILE.", cmd_db)
+    p.add_argument("action", choices=["backup"])
+    p.add_argument("file", metavar="FILE", help="where the copy goes")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p = add("digest", "Show (or post) a channel's digest locally.", cmd_digest)
     p.add_argument("action", nargs="?", choices=["why", "post"])
     p.add_argument("--channel", default="console", help="channel id (default: console)")
@@ -297,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "config"):
         args.config = None
-    _setup_logging(args.verbose)
+    _setup_logging(args)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
@@ -305,8 +311,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception:
+    except Exception as exc:
         import secrets
+
+        from bot.errors import store_error
+
+        if (known := store_error(exc)) is not None:
+            print(f"newsdesk: {known}", file=sys.stderr)
+            return 1
 
         ref = secrets.token_hex(3)
         log.exception("unexpected failure ref=%s", ref)

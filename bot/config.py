@@ -78,6 +78,19 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 9108
+    shutdown_timeout_s: float = 25
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    format: str = "text"
+
+
+@dataclass(frozen=True)
 class Settings:
     storage: StorageSettings = StorageSettings()
     nlp: NlpSettings = NlpSettings()
@@ -88,6 +101,8 @@ class Settings:
     console: ConsoleSettings = ConsoleSettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
+    ops: OpsSettings = OpsSettings()
+    log: LogSettings = LogSettings()
 
 
 _SECTION_TYPES = {
@@ -100,6 +115,8 @@ _SECTION_TYPES = {
     "console": ConsoleSettings,
     "slack": SlackSettings,
     "discord": DiscordSettings,
+    "ops": OpsSettings,
+    "log": LogSettings,
 }
 # Secrets come only from the environment, never from the file, so a config file can be shared.
 _SECRETS = {
@@ -176,6 +193,10 @@ def _check(settings: Settings) -> None:
         if not _SLACK_USER_ID.match(admin):
             raise ConfigError(f"Config key slack.admins: {admin[:40]!r} is not a Slack user ID "
                               f"(they look like U0123ABCD; a name or email will not do).")
+    if not 0 < settings.ops.port < 65536:
+        raise ConfigError("Config key ops.port must be a port number (1-65535).")
+    if settings.log.format not in ("text", "json"):
+        raise ConfigError('Config key log.format must be "text" or "json".')
 
 
 # A Discord snowflake is a 64-bit number; a Slack user ID is U or W and capitals or digits.

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from bot import answers
 from bot.commands import BY_NAME, COMMANDS, split_command
-from bot.errors import NotAllowed, UserError
+from bot.errors import NotAllowed, UserError, store_error
 from bot.models import Reply, ReplyItem, Request
 from bot.ports import Store
 
@@ -58,7 +58,11 @@ class Dispatcher:
             return await self._run(request)
         except UserError as exc:
             return Reply.error_reply(str(exc))
-        except Exception:
+        except Exception as exc:
+            # A read-only or full store is the operator's to fix, not a bug: say which.
+            if (known := store_error(exc)) is not None:
+                log.error("command %r: %s", request.command, known)
+                return Reply.error_reply(str(known))
             ref = secrets.token_hex(3)
             log.exception("command %r failed ref=%s", request.command, ref)
             return Reply.error_reply(f"Something went wrong on our side (ref {ref}).")

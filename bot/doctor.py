@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,35 +86,27 @@ def check_model(c: Checkup, name: str) -> None:
 
 
 def check_store(c: Checkup, path: str) -> None:
+    """The same checks `newsdesk` makes when it opens the store (storage/opening.py)."""
+    from bot.errors import StoreError
+    from storage.opening import examine
+
     file = Path(path)
-    if not path:
-        c.problem("Config key storage.path is empty; name a file for the store.")
+    try:
+        opened = examine(path, thorough=True)
+    except StoreError as exc:
+        c.problem(str(exc))
         return
-    if not file.exists():
+    if opened is None:
         folder = file.parent if str(file.parent) else Path(".")
         if folder.is_dir() and os.access(folder, os.W_OK):
             c.ok(f"store {file} does not exist yet; it will be created")
         else:
             c.problem(f"The store {file} does not exist and its folder {folder} is not writable.")
         return
-    if not file.is_file():
-        c.problem(f"The store {file} is not a file.")
-        return
-    try:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        c.problem(f"{file} is not a newsdesk store (not an SQLite database).")
-        return
-    if tables and "articles" not in tables:
-        c.problem(f"{file} is not a newsdesk store (an SQLite file of another program).")
-        return
-    folder = file.parent if str(file.parent) else Path(".")
-    if not os.access(file, os.W_OK) or not os.access(folder, os.W_OK):
-        c.problem(f"The store {file} is read-only (it and its folder must be writable).")
+    opened.db.close()
+    if opened.read_only:
+        c.problem(f"The store {file} is read-only (it and its folder must be writable); "
+                  "questions are answered, nothing new is stored.")
         return
     c.ok(f"store {file} opens and is writable")
 

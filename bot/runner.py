@@ -1,4 +1,10 @@
-"""`newsdesk run`: the enabled adapters, the scheduler and the outbox sender, until a signal."""
+"""`newsdesk run`: the enabled adapters, the scheduler and the outbox sender, until a signal.
+
+SIGTERM (or SIGINT) stops taking new work, lets the poll round and the posts in flight
+finish within [ops] shutdown_timeout_s, and exits 0. What is cut off at the timeout is
+rolled back (every save is one transaction) and done again after a restart; a post cut off
+between attempt and record is found on the platform then (outbox `find_posted`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.app import Newsdesk
@@ -15,7 +21,9 @@ from bot.config import Settings
 from bot.delivery.alerts import queue_alerts
 from bot.delivery.outbox import Sender
 from bot.delivery.scheduler import Scheduler
-from bot.errors import UserError
+from bot.errors import StoreError, UserError
+from bot.ops import metrics
+from bot.ops.health import OpsServer, Watch
 from bot.ports import Chat
 
 log = logging.getLogger(__name__)
@@ -23,41 +31,109 @@ ALERT_CHECK_S = 30  # articles stored by another process (`newsdesk ingest`) are
 POLL_CHECK_S = 60  # each source keeps its own interval; this is how often due ones are looked for
 
 
+class _InFlight:
+    """The interval jobs running right now, so a stop can let them finish."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def track(self, job: Callable[[], Awaitable[Any]],
+              done: Callable[[], None] | None = None) -> Callable[[], Awaitable[None]]:
+        async def tracked() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.tasks.add(task)
+            try:
+                await job()
+                if done is not None:
+                    done()
+            except StoreError as exc:
+                # A full disk or a read-only store: one line, and the bot goes on answering.
+                log.error("%s", exc)
+            finally:
+                if task is not None:
+                    self.tasks.discard(task)
+
+        return tracked
+
+    async def drain(self, timeout_s: float) -> bool:
+        """Wait for the running jobs; False when some were still running at the timeout."""
+        if not self.tasks:
+            return True
+        _, pending = await asyncio.wait(set(self.tasks), timeout=timeout_s)
+        return not pending
+
+
 class Service:
     """The bot's own activity: catch up after a restart, then schedule, alert and deliver."""
 
-    def __init__(self, bot: Newsdesk, chats: Mapping[str, Chat], *, poll: bool = True) -> None:
+    def __init__(self, bot: Newsdesk, chats: Mapping[str, Chat], *, poll: bool = True,
+                 shutdown_timeout_s: float = 25, on_poll: Callable[[], None] | None = None,
+                 ) -> None:
         self.bot = bot
         self.sender = Sender(bot.outbox, chats)
         self.scheduler = Scheduler(bot.store, bot.outbox)
         self._poll = poll
         self._stop = asyncio.Event()
         self._sender_task: asyncio.Task[None] | None = None
+        self._jobs = _InFlight()
+        self._on_poll = on_poll
+        self.shutdown_timeout_s = shutdown_timeout_s
 
     async def start(self) -> None:
-        """Everything decided before a crash goes out once; missed digests coalesce to one."""
-        queue_alerts(self.bot.store, self.bot.outbox)
-        self.scheduler.start()
-        self.scheduler.catch_up()
-        await self.sender.deliver_pending()
+        """Everything decided before a crash goes out once; missed digests coalesce to one.
+
+        A read-only or full store does not stop the start: the bot answers from what it has.
+        """
+        try:
+            queue_alerts(self.bot.store, self.bot.outbox)
+            self.scheduler.start()
+            self.scheduler.catch_up()
+            await self.sender.deliver_pending()
+        except StoreError as exc:
+            log.error("%s Answering from what is stored; nothing new is stored or posted.", exc)
+            if not self.scheduler.aps.running:
+                self.scheduler.start()
         self._sender_task = asyncio.create_task(self.sender.run(self._stop))
-        self.scheduler.add_interval_job("newsdesk:alerts", ALERT_CHECK_S, self._check_alerts)
+        self.scheduler.add_interval_job("newsdesk:alerts", ALERT_CHECK_S,
+                                        self._jobs.track(self._check_alerts))
         sources = getattr(self.bot, "sources", None)
         if self._poll and sources is not None and hasattr(sources, "poll_due"):
-            self.scheduler.add_interval_job("newsdesk:poll", POLL_CHECK_S, sources.poll_due,
+            self.scheduler.add_interval_job("newsdesk:poll", POLL_CHECK_S,
+                                            self._jobs.track(sources.poll_due, self._on_poll),
                                             run_now=True)
 
     async def _check_alerts(self) -> None:
         queue_alerts(self.bot.store, self.bot.outbox)
 
     async def stop(self) -> None:
+        """No new jobs; the running poll round finishes and what it decided is posted, all
+        within the timeout. Whatever is left is posted at the next start, once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.shutdown_timeout_s
+        with contextlib.suppress(Exception):  # not started: nothing to pause
+            self.scheduler.aps.pause()
+        if not await self._jobs.drain(self.shutdown_timeout_s):
+            log.warning("stopping: a poll round was still running after %s s; it is rolled "
+                        "back and done again at the next start", self.shutdown_timeout_s)
         self.scheduler.shutdown()
         self._stop.set()
         self.bot.outbox.ring()
         if self._sender_task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._sender_task, timeout=10)
+            # The sender ends after the delivery it is in; then one last round for the posts
+            # the finished jobs queued meanwhile.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._sender_task,
+                                       timeout=max(1.0, deadline - loop.time()))
             self._sender_task = None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._last_round(), max(1.0, deadline - loop.time()))
+
+    async def _last_round(self) -> None:
+        try:
+            await self.sender.deliver_pending()
+        except Exception:
+            log.exception("stopping: the last deliveries failed; they go out at the next start")
 
 
 def _enabled(settings: Settings) -> list[str]:
@@ -70,6 +146,7 @@ async def _start_adapters(settings: Settings, bot: Newsdesk) -> tuple[dict[str, 
     """The Chat of each enabled platform; SDK adapters are imported only when enabled."""
     chats: dict[str, Chat] = {}
     started: list[Any] = []
+    handle = metrics.timed(bot.handle)
     try:
         if settings.console.enabled:
             from adapters.console import ConsoleChat
@@ -78,7 +155,7 @@ async def _start_adapters(settings: Settings, bot: Newsdesk) -> tuple[dict[str, 
         if settings.discord.enabled:
             from adapters.discord import DiscordAdapter
 
-            discord_adapter = DiscordAdapter(settings.discord, bot.handle,
+            discord_adapter = DiscordAdapter(settings.discord, handle,
                                              suggest=bot.suggest_names)
             await discord_adapter.start()
             started.append(discord_adapter)
@@ -86,7 +163,7 @@ async def _start_adapters(settings: Settings, bot: Newsdesk) -> tuple[dict[str, 
         if settings.slack.enabled:
             from adapters.slack import SlackAdapter
 
-            slack_adapter = SlackAdapter(settings.slack, bot.handle)
+            slack_adapter = SlackAdapter(settings.slack, handle)
             await slack_adapter.start()
             started.append(slack_adapter)
             chats["slack"] = slack_adapter
@@ -118,21 +195,30 @@ async def run(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     adapters: list[Any] = []
     service: Service | None = None
+    ops: OpsServer | None = None
     try:
         try:
             chats, adapters = await _start_adapters(settings, bot)
+            watch = Watch(bot.store, bot.outbox, chats)
+            if settings.ops.enabled:
+                ops = OpsServer(watch, settings.ops.host, settings.ops.port)
+                await ops.start()
         except UserError as exc:
             print(f"newsdesk: {exc}", file=sys.stderr)
             return 1
-        service = Service(bot, chats)
+        service = Service(bot, chats, shutdown_timeout_s=settings.ops.shutdown_timeout_s,
+                          on_poll=watch.polled)
         await service.start()
         print(f"newsdesk: running ({', '.join(enabled)}); Ctrl-C stops.", file=sys.stderr)
         await stop.wait()
+        print("newsdesk: stopping: finishing the current work.", file=sys.stderr)
         return 0
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         if service is not None:
             await service.stop()
+        if ops is not None:
+            await ops.close()
         await _close(adapters)
         bot.close()

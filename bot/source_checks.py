@@ -74,8 +74,11 @@ def shown_name(name: str) -> str:
 
 
 def read_local(path: Path, max_bytes: int) -> bytes:
-    with path.open("rb") as file:
-        data = file.read(max_bytes + 1)
+    try:
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+    except OSError as exc:
+        raise UserError(f"Cannot read {str(path)[:80]!r} ({exc.strerror}).") from None
     if len(data) > max_bytes:
         raise UserError(f"{path.name} is larger than {max_bytes:,} bytes (config key "
                         f"fetch.max_bytes), too large for an OPML file.")

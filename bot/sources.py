@@ -15,7 +15,7 @@ import aiohttp
 
 from bot import progress
 from bot.config import FetchSettings, SourcesSettings
-from bot.errors import FetchError, NotAnArticle, SourceExists, UserError
+from bot.errors import FetchError, NotAnArticle, SourceExists, StoreError, UserError
 from bot.ingest import health, limits
 from bot.ingest.dedup import content_hash
 from bot.ingest.fetch import fetch, make_session
@@ -49,6 +49,13 @@ def _now() -> datetime:
 
 # Source and alert numbers are SQLite integers; a longer number names nothing.
 MAX_ID = 2**63 - 1
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte, names no file
+        return False
 
 
 def _source_id(args: str) -> int:
@@ -217,7 +224,7 @@ class Sources:
         where = request.args.strip()
         if where.startswith(("http://", "https://")):
             data = (await fetch(_check_url(where), self.settings)).body
-        elif request.platform in ("cli", "console") and Path(where).is_file():
+        elif request.platform in ("cli", "console") and _is_file(where):
             data = read_local(Path(where), self.settings.max_bytes)  # only a local user
         else:
             raise UserError("Give the OPML file's http(s) address.")
@@ -307,6 +314,8 @@ class Sources:
         try:
             return await self.ingestor.store_drafts_async(drafts, source_id=source_id,
                                                           backfill=backfill)
+        except StoreError:
+            raise
         except Exception as exc:
             if not drafts:
                 raise
@@ -317,6 +326,8 @@ class Sources:
             try:
                 one = await self.ingestor.store_drafts_async([draft], source_id=source_id,
                                                              backfill=backfill)
+            except StoreError:
+                raise
             except Exception as exc:
                 log.warning("source %s: item %s was skipped (%s)", source_id,
                             redact_secrets(draft.url) or "(no address)", type(exc).__name__)
@@ -378,6 +389,8 @@ class Sources:
                                     last_modified=row.get("last_modified"), session=session)
             report, waiting = await self._store_found(found, row["id"], backfill=False)
             await self._fetch_full_texts(found, row["id"], backfill=False, session=session)
+        except StoreError:
+            raise  # a full or read-only store is not the source's fault: it keeps its health
         except (FetchError, NotAnArticle) as exc:
             new_state = health.after_failure(state, exc, now, base_interval_s=self.interval_s)
             self._save_health(row, new_state)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("newsdesk")
+# `PRAGMA application_id` of every newsdesk store ("NDSK"): a file without it is not written to
+# unless an earlier newsdesk made it (see storage/opening.py).
+APPLICATION_ID = 0x4E44534B
+# The full-text indexes: table -> (indexed columns, tokenizer); rebuilt when found missing.
+FTS = {"articles": (["title", "text"], "porter"), "people": (["name"], None)}
+FTS_TABLES = tuple(f"{table}_fts" for table in FTS)
 
 
 @migrations()
@@ -172,6 +180,22 @@ def m008_ingest_unique_canonical_url(db: Database) -> None:
     db.execute("drop index if exists idx_articles_canonical_url")
     db.execute("create unique index idx_articles_canonical_url_unique on articles "
                "(canonical_url) where canonical_url is not null and canonical_url != ''")
+
+
+def rebuild_fts(db: Database) -> None:
+    """Recreate the full-text indexes and their triggers from the tables they index."""
+    for table, (columns, tokenize) in FTS.items():
+        for suffix in ("_ai", "_ad", "_au"):
+            db.execute(f"drop trigger if exists [{table}{suffix}]")
+        try:
+            db.execute(f"drop table if exists [{table}_fts]")
+        except sqlite3.DatabaseError:
+            # A damaged index may not drop while parts of it are gone: drop the parts first.
+            for shadow in ("data", "idx", "content", "docsize", "config"):
+                db.execute(f"drop table if exists [{table}_fts_{shadow}]")
+            db.execute(f"drop table if exists [{table}_fts]")
+        db.table(table).enable_fts(columns, fts_version="FTS5", create_triggers=True,
+                                   tokenize=tokenize)
 
 
 def migrate(db: Database) -> None:

@@ -15,7 +15,8 @@ from sqlite_utils import Database
 from bot.errors import SourceExists
 from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredPerson, iso_date
 from bot.ports import KeyFn, PersonMatcher
-from storage.schema import migrate
+from storage.opening import open_store
+from storage.schema import APPLICATION_ID, migrate
 from storage.transactions import write_transaction
 
 
@@ -35,15 +36,16 @@ class SqliteStore:
     """The Store port on SQLite through sqlite-utils (WAL, migrations, FTS5)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
+        self.read_only = False
         if path is None or str(path) == ":memory:":
             self.db = Database(memory=True)
+            self.db.conn.execute("PRAGMA foreign_keys = ON")
+            self.db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrate(self.db)
         else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = Database(path)
-            self.db.enable_wal()
-        self.db.conn.execute("PRAGMA foreign_keys = ON")
-        self.db.conn.execute("PRAGMA busy_timeout = 5000")
-        migrate(self.db)
+            # Checks what the file is before anything is written to it (storage/opening.py).
+            opened = open_store(path)
+            self.db, self.read_only = opened.db, opened.read_only
         self.path = str(path) if path else ":memory:"
 
     def close(self) -> None:

@@ -34,12 +34,26 @@ Handler = Callable[[Request], Awaitable[Reply]]
 
 NO_PINGS = discord.AllowedMentions.none()
 NONCE_MAX = 25  # Discord accepts message nonces of at most 25 characters
+# How far back an in-doubt post is looked for: Discord lists at most 100 messages a request.
+LOOKUP_PAGES, LOOKUP_PAGE = 5, 100
+MARKER = "ref "
 
 
 def _refusal(spec: CommandSpec) -> Reply:
     return Reply.error_reply(
         f"Only members with the Manage Server permission can use /{spec.name}."
     )
+
+
+def _marker(nonce: str) -> str:
+    """What the embed footer of a post ends with, so the post can be found again later."""
+    return MARKER + _message_nonce(nonce)
+
+
+def _marked(embed: discord.Embed, nonce: str) -> discord.Embed:
+    footer = embed.footer.text or ""
+    embed.set_footer(text=f"{footer} · {_marker(nonce)}" if footer else _marker(nonce))
+    return embed
 
 
 def _message_nonce(nonce: str) -> str:
@@ -128,6 +142,13 @@ class DiscordAdapter:
             await self.close()
             raise UserError("The Discord gateway closed before the bot was ready.")
         log.info("discord: ready as %s", self.client.user)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the gateway session is up (for /healthz)."""
+        ws = self.client.ws
+        return self.client.is_ready() and not self.client.is_closed() and ws is not None \
+            and bool(getattr(ws, "open", False))
 
     async def run_forever(self) -> None:
         """Serve until the gateway connection ends for good or close() is called."""
@@ -243,12 +264,45 @@ class DiscordAdapter:
     # ---- posts out (bot.ports.Chat) ----
 
     async def post(self, channel: str, reply: Reply, *, nonce: str) -> str | None:
-        """Post a digest or alert; the nonce makes a retried post land only once."""
+        """Post a digest or alert; the nonce makes a retried post land only once.
+
+        Discord honours the nonce for a few minutes only, so the embed footer carries it as
+        well: `find_posted` finds the post by it after a longer outage.
+        """
         target = self.client.get_partial_messageable(int(channel))
         message = await target.send(
-            embed=render(reply), nonce=_message_nonce(nonce), allowed_mentions=NO_PINGS
+            embed=_marked(render(reply), nonce), nonce=_message_nonce(nonce),
+            allowed_mentions=NO_PINGS,
         )
         return str(message.id)
+
+    async def find_posted(self, channel: str, nonce: str) -> str | None:
+        """The id of a recent post of ours whose footer carries this nonce (outbox.PostLookup).
+
+        Reads the channel's newest messages (needs Read Message History); without that
+        permission the answer is None and the nonce alone guards against a repeat.
+        """
+        marker = _marker(nonce)
+        me = self.client.user.id if self.client.user else None
+        before: int | None = None
+        for _ in range(LOOKUP_PAGES):
+            try:
+                page = await self.client.http.logs_from(int(channel), LOOKUP_PAGE, before=before)
+            except discord.HTTPException as exc:
+                log.warning("discord: history of %s not readable (%s): an interrupted post may "
+                            "repeat", channel, exc.status)
+                return None
+            for message in page:
+                if me is not None and str(message["author"]["id"]) != str(me):
+                    continue
+                for embed in message.get("embeds") or []:
+                    footer: dict[str, Any] = dict(embed.get("footer") or {})
+                    if str(footer.get("text", "")).endswith(marker):
+                        return str(message["id"])
+            if len(page) < LOOKUP_PAGE:
+                return None
+            before = int(page[-1]["id"])
+        return None
 
     async def edit(self, channel: str, message_id: str, reply: Reply) -> None:
         target = self.client.get_partial_messageable(int(channel))

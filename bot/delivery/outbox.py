@@ -9,7 +9,8 @@ post is handed to the platform its row records the attempt (committed), so after
 row that was attempted but never marked sent is *in doubt*: the platform may have it.
 - Discord: discord.py sends the nonce with `enforce_nonce: true`, so Discord itself answers
   a repeated post with the same nonce (within its dedup window of a few minutes) with the
-  message it already has instead of a second one. Re-posting an in-doubt row is safe then.
+  message it already has. After a longer outage the window is gone: the adapter also puts
+  the nonce in the embed footer and finds the post there (`find_posted`, as Slack below).
 - Slack has no nonce. The Slack adapter sends the nonce as message metadata; a Chat that can
   look a nonce up (`find_posted`, see `PostLookup`) is asked first, and an in-doubt post that
   is found is marked sent with the message it found, never posted again.
@@ -28,7 +29,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from bot.errors import StoreError
 from bot.models import Citation, Post, Reply, ReplyItem
+from bot.ops import metrics
 from bot.ports import ChannelLog, Chat
 
 log = logging.getLogger(__name__)
@@ -196,6 +199,7 @@ class Sender:
         store.mark_attempt(post.id)
         message_id = await chat.post(post.channel, post.reply, nonce=post.nonce)
         store.mark_sent(post.id, iso(self.outbox.now()), message_id)
+        metrics.posted(row["kind"])
         return True
 
     def _failed(self, row: dict[str, Any], exc: Exception) -> None:
@@ -217,9 +221,15 @@ class Sender:
     async def run(self, stop: asyncio.Event, poll_s: float = 5.0) -> None:
         """Deliver until `stop` is set; wake when a post is queued, else poll (other processes
         such as `newsdesk digest post` queue posts too)."""
+        said = ""
         while not stop.is_set():
             try:
                 await self.deliver_pending()
+                said = ""
+            except StoreError as exc:
+                if str(exc) != said:  # a read-only or full store: said once, not every 5 s
+                    log.error("posts wait: %s", exc)
+                    said = str(exc)
             except Exception:
                 log.exception("the outbox sender failed; retrying")
             await self.outbox.wait(poll_s)

@@ -153,7 +153,7 @@ def _to_draft(entry: Any, source: str, base: str) -> ArticleDraft | None:
 def parse_feed(body: bytes | str, url: str = "") -> Feed | None:
     """A feed from its bytes, or None when they are not a feed (an HTML page, garbage)."""
     # feedparser treats a str as a URL or file name to open: always hand it bytes.
-    data = body.encode("utf-8") if isinstance(body, str) else body
+    data = body.encode("utf-8", errors="replace") if isinstance(body, str) else body
     headers = {"content-location": url} if url else {}
     try:
         parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.errors import FetchError, NotAnArticle, UserError
+from bot.ops import metrics
 
 MAX_INTERVAL_S = 24 * 3600
 DISABLE_AFTER_FAILURES = 10
@@ -81,6 +82,7 @@ def after_failure(
 ) -> SourceHealth:
     """The state after a failed poll; `error` is the exception raised or a reason code."""
     reason, message = _reason_and_message(error)
+    metrics.fetch_failed(reason)
     failures = state.failures + 1
     since = state.failing_since or now
     interval = backoff_interval_s(base_interval_s, failures)

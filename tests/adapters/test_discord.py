@@ -472,3 +472,70 @@ async def test_admin_replies_and_errors_are_seen_only_by_the_member_who_asked(
         # A public "thinking" message must not stay behind an answer only the member sees.
         public_thinking = not _flags(first.get("data") or {}) & EPHEMERAL
         assert interaction.original_deleted is (private and public_thinking)
+class _Clock:
+    def __init__(self) -> None:
+        self.at = 1000.0
+
+    def __call__(self) -> float:
+        return self.at
+
+
+async def test_an_in_doubt_post_resumed_an_hour_later_is_found_not_posted_again(
+    tmp_path: Any,
+) -> None:
+    """The bot posted, then died before recording it; it comes back after Discord's nonce
+    window has passed. The outbox asks the adapter, which finds the post by its footer."""
+    from datetime import UTC, datetime
+
+    from bot.app import Newsdesk
+    from bot.config import Settings, StorageSettings
+    from bot.delivery.outbox import Sender, iso, reply_to_json
+
+    clock = _Clock()
+    server = DiscordStandIn(clock=clock)
+    await server.start()
+    desk = Newsdesk(Settings(storage=StorageSettings(path=str(tmp_path / "news.db"))))
+    adapter = await started(server, RecordingHandler())
+    try:
+        channel = server.channel_id
+        store = desk.outbox.store
+        reply = Reply(title="Alert: Kim Jong-un", items=(ReplyItem("Kim arrives by train"),))
+        import json
+
+        store.enqueue(platform="discord", channel=channel, kind="alert",
+                      payload=json.dumps(reply_to_json(reply)), nonce="nd0123456789abcdef0123",
+                      created_at=iso(datetime(2031, 1, 1, tzinfo=UTC)))
+        row = store.pending(iso(datetime(2031, 1, 2, tzinfo=UTC)), limit=5)[0]
+        # The crash: the attempt was recorded and the post made, but never marked sent.
+        store.mark_attempt(row["id"])
+        message_id = await adapter.post(channel, reply, nonce=row["nonce"])
+        for n in range(3):  # the channel moves on meanwhile
+            await adapter.post(channel, Reply(title=f"Other {n}"), nonce=f"other-{n}")
+        clock.at += 3600  # an hour later: Discord no longer remembers the nonce
+
+        delivered = await Sender(desk.outbox, {"discord": adapter}).deliver_pending()
+
+        assert delivered == 0
+        titles = [m["embeds"][0]["title"] for m in server.channel_messages[channel]]
+        assert titles.count("Alert: Kim Jong-un") == 1
+        sent = store.outbox_row(row["id"])
+        assert sent["sent_at"] and sent["message_id"] == message_id
+    finally:
+        await adapter.close()
+        desk.close()
+        await server.close()
+
+
+async def test_without_the_lookup_discord_would_have_posted_it_twice(
+    standin: DiscordStandIn, bot: DiscordAdapter
+) -> None:
+    """The stand-in is as strict as Discord: after the nonce window a repeat is a new post."""
+    clock = _Clock()
+    standin.clock = clock
+    reply = Reply(title="Digest")
+    await bot.post(standin.channel_id, reply, nonce="nd-window")
+    clock.at += 3600
+    await bot.post(standin.channel_id, reply, nonce="nd-window")
+    assert len(standin.channel_messages[standin.channel_id]) == 2
+    assert await bot.find_posted(standin.channel_id, "nd-window") is not None
+    assert await bot.find_posted(standin.channel_id, "nd-never-sent") is None

@@ -25,6 +25,8 @@ T = TypeVar("T")
 API_PREFIX = "/api/v10"
 HEARTBEAT_INTERVAL_MS = 41250
 ACK_DEADLINE_S = 3.0
+# Discord answers a repeated nonce with the earlier message only for a few minutes.
+NONCE_WINDOW_S = 300.0
 EPHEMERAL = 1 << 6
 TIMESTAMP = "2019-04-27T08:00:00.000000+00:00"
 
@@ -103,9 +105,11 @@ class DiscordStandIn:
         token: str = "standin-bot-token",
         ack_deadline_s: float = ACK_DEADLINE_S,
         clock: Callable[[], float] = time.monotonic,
+        nonce_window_s: float = NONCE_WINDOW_S,
     ) -> None:
         self.token = token
         self.ack_deadline_s = ack_deadline_s
+        self.nonce_window_s = nonce_window_s
         self.clock = clock
         self.app_id = snowflake()
         self.guild_id = snowflake()
@@ -117,7 +121,7 @@ class DiscordStandIn:
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global)
         self.interactions: dict[str, Interaction] = {}
         self.channel_messages: dict[str, list[dict[str, Any]]] = {}
-        self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
+        self._nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}  # (msg, at)
         self._rate_limit_next: list[tuple[str, str]] = []  # (method, path regex)
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None  # the newest socket
@@ -149,6 +153,7 @@ class DiscordStandIn:
         r.add_delete(API_PREFIX + "/webhooks/{app}/{token}/messages/@original",
                      self._delete_original)
         r.add_post(API_PREFIX + "/channels/{channel}/messages", self._create_message)
+        r.add_get(API_PREFIX + "/channels/{channel}/messages", self._list_messages)
         r.add_patch(API_PREFIX + "/channels/{channel}/messages/{message}", self._edit_message)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -333,13 +338,36 @@ class DiscordStandIn:
         nonce = body.get("nonce")
         if nonce is not None and len(str(nonce)) > 25:
             return _error(400, 50035, "Invalid Form Body (nonce longer than 25)")
-        if nonce is not None and body.get("enforce_nonce") and (channel, nonce) in self._nonces:
-            return _json(self._nonces[(channel, nonce)])  # Discord returns the earlier message
+        earlier = self._nonces.get((channel, str(nonce)))
+        if nonce is not None and body.get("enforce_nonce") and earlier is not None \
+                and self.clock() - earlier[1] <= self.nonce_window_s:
+            return _json(earlier[0])  # Discord returns the earlier message
         message = self._message(channel, body)
         self.channel_messages.setdefault(channel, []).append(message)
         if nonce is not None:
-            self._nonces[(channel, nonce)] = message
+            self._nonces[(channel, str(nonce))] = (message, self.clock())
         return _json(message)
+
+    async def _list_messages(self, request: web.Request) -> web.Response:
+        """GET /channels/{id}/messages: newest first, `limit` (1-100, default 50), `before`.
+
+        As on Discord, listed messages carry no nonce: it only comes back when posting.
+        """
+        channel = request.match_info["channel"]
+        try:
+            limit = int(request.query.get("limit", "50"))
+        except ValueError:
+            return _error(400, 50035, "Invalid Form Body (limit)")
+        if not 1 <= limit <= 100:
+            return _error(400, 50035, "Invalid Form Body (limit must be 1-100)")
+        messages = list(reversed(self.channel_messages.get(channel, [])))
+        if "before" in request.query:
+            before = int(request.query["before"])
+            messages = [m for m in messages if int(m["id"]) < before]
+        if "after" in request.query:
+            after = int(request.query["after"])
+            messages = [m for m in messages if int(m["id"]) > after]
+        return _json([{**m, "nonce": None} for m in messages[:limit]])
 
     async def _edit_message(self, request: web.Request) -> web.Response:
         channel, message_id = request.match_info["channel"], request.match_info["message"]

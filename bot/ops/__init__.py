@@ -1,0 +1,1 @@
+"""What an operator needs to leave the bot running: health, metrics, logs."""
