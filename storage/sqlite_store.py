@@ -16,6 +16,7 @@ from bot.errors import SourceExists
 from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredPerson, iso_date
 from bot.ports import KeyFn, PersonMatcher
 from storage.schema import migrate
+from storage.story_store import StoryTables
 from storage.transactions import write_transaction
 
 
@@ -31,7 +32,7 @@ def _fts_query(text: str) -> str:
 
 
 
-class SqliteStore:
+class SqliteStore(StoryTables):
     """The Store port on SQLite through sqlite-utils (WAL, migrations, FTS5)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -122,6 +123,7 @@ class SqliteStore:
                     f"insert into articles ({', '.join(row)}) values ({', '.join('?' * len(row))})",
                     tuple(row.values()))
                 article_id = int(cur.lastrowid or 0)
+                self._refresh_story(conn, story_id)  # its size and span, for /stories
             self._save_analysis(conn, article_id, draft.text, analysis, key, match)
         return article_id
 
