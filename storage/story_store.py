@@ -39,13 +39,20 @@ class StoryTables:
         rare one; stories are numbered in order of creation, so the newest come first.
         """
         hits: dict[int, int] = {}
+        # No open story is older than the oldest one seen since `since`: postings below it
+        # need not be read, however common the key (a name in the news for years).
+        oldest = self.db.execute("select min(id) from stories where last_seen >= ?",
+                                 (since,)).fetchone()[0]
+        if oldest is None:
+            return []
         for table, column, values in (("story_entities", "key", keys),
                                       ("story_terms", "term", terms)):
             for value in values:
                 for (story_id,) in self.db.execute(
                     f"select p.story_id from {table} p join stories s on s.id = p.story_id "
-                    f"where p.{column} = ? and s.last_seen >= ? and s.merged_into is null "
-                    f"order by p.story_id desc limit ?", (value, since, per_key)).fetchall():
+                    f"where p.{column} = ? and p.story_id >= ? and s.last_seen >= ? "
+                    f"and s.merged_into is null order by p.story_id desc limit ?",
+                    (value, oldest, since, per_key)).fetchall():
                     hits[story_id] = hits.get(story_id, 0) + 1
         return sorted(hits, key=lambda s: (-hits[s], -s))[:limit]
 

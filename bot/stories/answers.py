@@ -26,6 +26,8 @@ from bot.stories.features import first_sentence, lead_terms, looks_like_headline
 
 MAX_STORIES = 10
 CARD_ARTICLES = 200  # the articles of a story a card reads (the first ones)
+CARD_SUMMARY_ARTICLES = 16  # ...whose sentences the summary chooses among
+CARD_DETAIL_ARTICLES = 60  # ...whose events and quotes it shows
 CARD_EVENTS = 6
 CARD_QUOTES = 4
 CARD_PEOPLE = 8
@@ -127,10 +129,17 @@ def stories(store: Store, topic: str, *, full: bool = False) -> Reply:
 # ------------------------------------------------------------------------ /story
 
 
+def _sample(ids: Sequence[int], n: int) -> list[int]:
+    """The first and the newest articles of a big story: how it began and where it stands."""
+    ids = list(ids)
+    return ids if len(ids) <= n else ids[: n // 2] + ids[-(n - n // 2):]
+
+
 def _candidates(store: Store, ids: Sequence[int], refs: dict[int, SourceRef]) -> list[Candidate]:
     return [Candidate(r["article_id"], r["position"], r["text"],
                       refs[r["article_id"]].published or "")
-            for r in store.sentences_in(list(ids)[:60]) if r["article_id"] in refs]
+            for r in store.sentences_in(_sample(ids, CARD_SUMMARY_ARTICLES))
+            if r["article_id"] in refs]
 
 
 def _firsts(store: Store, ids: Sequence[int], refs: dict[int, SourceRef],
@@ -188,7 +197,8 @@ def story_card(store: Store, text: str) -> Reply:
                                  min_sentences=3))[:6]
     for sentence in picked:
         items.append(ReplyItem(sentence.text, "", citer.cite(sentence.article_ids)))
-    events = _event_groups(store.events_in(ids))
+    detail_ids = _sample(ids, CARD_DETAIL_ARTICLES)
+    events = _event_groups(store.events_in(detail_ids))
     best = sorted(events, key=lambda g: -len(g["article_ids"]))[:CARD_EVENTS]
     for group in sorted(best, key=lambda g: g["date"]):
         items.append(ReplyItem(f"{group['date']}: {group['text']}", "timeline",
@@ -198,7 +208,7 @@ def story_card(store: Store, text: str) -> Reply:
     if named:
         items.append(ReplyItem("People: " + "; ".join(
             p.name + (f" ({p.role})" if p.role else "") for p in named[:6])))
-    quotes = [q for q in _quote_groups(store.quotes_in(ids)) if q["speaker"]]
+    quotes = [q for q in _quote_groups(store.quotes_in(detail_ids)) if q["speaker"]]
     quotes.sort(key=lambda q: (-len(q["article_ids"]), len(q["text"].split()) < 6))
     for group in quotes[:CARD_QUOTES]:
         items.append(ReplyItem(f"“{group['text']}”", group["speaker"],

@@ -427,3 +427,24 @@ async def test_typing_a_name_offers_the_people_in_the_coverage(
     offered = [choice["value"] for choice in answer["data"]["choices"]]
     assert offered[0] == "Kim Jong-un", "the most mentioned first"
     assert "Kim Jong-il" in offered and "Vladimir Putin" not in offered
+
+
+async def test_typing_words_of_a_story_offers_its_title_and_sends_its_number(
+    standin: DiscordStandIn, summit_bot: Any
+) -> None:
+    adapter = DiscordAdapter(settings_for(standin), summit_bot.handle,
+                             guild_ready_timeout_s=0.05, suggest=summit_bot.suggest_names)
+    await adapter.start()
+    try:
+        interaction = await standin.invoke("/story show", {"story": "russia"}, typing="story")
+        await standin.wait_for(lambda: interaction.responses)
+    finally:
+        await adapter.close()
+
+    (answer,) = interaction.responses
+    assert answer["type"] == 8
+    [choice] = answer["data"]["choices"]
+    # The member sees the story's headline (one of its articles'); the command gets its number.
+    assert choice["name"] in {"Kim Jong Un returns home after first visit to Russia",
+                              "Kim concludes first trip to Russia a day after summit with Putin"}
+    assert choice["value"].isdigit()
