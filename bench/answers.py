@@ -76,9 +76,11 @@ def _replicate(conn: sqlite3.Connection, size: int) -> None:
                          [(i,) for i in base_ids[:size - have]])
         off, story_off = copy * max_id, copy * max_story
         conn.execute(
-            "insert into stories (id, created_at, title) select id + ?, created_at, title "
+            "insert into stories (id, created_at, title, first_seen, last_seen, articles, norm) "
+            "select id + :soff, created_at, title, date(first_seen, '-' || (7 * :k) || ' days'),"
+            " date(last_seen, '-' || (7 * :k) || ' days'), 0, norm "
             "from stories where id in (select story_id from articles where id in pick)",
-            (story_off,))
+            {"soff": story_off, "k": copy})
         # Each copy is a week older than the one before: distinct dates, same real text.
         conn.execute(
             "insert into articles (id, url, canonical_url, content_hash, title, text, published,"
@@ -96,6 +98,8 @@ def _replicate(conn: sqlite3.Connection, size: int) -> None:
                          f"from {table} where article_id in pick", (off,))
     conn.execute("update people set mentions = (select coalesce(sum(mentions), 0) "
                  "from article_people where person_id = people.id)")
+    conn.execute("update stories set articles = (select count(*) from articles a "
+                 "where a.story_id = stories.id)")
 
 
 def build_store(size: int, base: int, results_dir: Path) -> Path:
@@ -139,8 +143,19 @@ def _probes(store: SqliteStore) -> tuple[list[str], list[str]]:
     return picked, topics
 
 
-def _commands(names: list[str], topics: list[str]) -> dict[str, list[str]]:
+def _stories(store: SqliteStore) -> list[int]:
+    """Stories to open: the biggest of the newest hundred, and a few single-article ones."""
+    rows = store.recent_stories(100)
+    rows.sort(key=lambda r: -r["articles"])
+    return [r["id"] for r in rows[:3] + rows[-2:]] or [1]
+
+
+def _commands(names: list[str], topics: list[str],
+              stories: Sequence[int] = (1,)) -> dict[str, list[str]]:
     return {
+        "/stories": ["/stories"],
+        "/stories TOPIC": [f"/stories {t}" for t in topics],
+        "/story ID": [f"/story {s}" for s in stories],
         "/who": ["/who"],
         "/who TOPIC": [f"/who {t}" for t in topics],
         "/who NAME": [f"/who {n}" for n in names],
@@ -166,7 +181,15 @@ def _floors(store: SqliteStore, names: list[str], topics: list[str]) -> dict[str
                           "order by rank limit 500", (_fts_query(topics[i % len(topics)]),)
                           ).fetchall()
 
+    stories = _stories(store)
     return {
+        "/stories": lambda i: db.execute(
+            "select id, title from stories where articles > 0 and merged_into is null "
+            "order by last_seen desc, id desc limit 10").fetchall(),
+        "/stories TOPIC": fts,
+        "/story ID": lambda i: db.execute(
+            "select * from sentences where article_id in (select id from articles "
+            "where story_id = ? limit 60)", (stories[i % len(stories)],)).fetchall(),
         "/who": lambda i: db.execute("select id, name, mentions from people where mentions > 0 "
                                      "order by mentions desc limit 25").fetchall(),
         "/who TOPIC": fts,
@@ -195,7 +218,7 @@ def measure(path: Path, samples: int) -> dict[str, Any]:
     bot = Newsdesk(settings)
     loop = asyncio.new_event_loop()
     names, topics = _probes(bot.store)
-    commands = _commands(names, topics)
+    commands = _commands(names, topics, _stories(bot.store))
     floors = _floors(bot.store, names, topics)
     results: dict[str, Any] = {}
     try:

@@ -36,11 +36,29 @@ def about_topic(text: str, topic: str) -> bool:
     return bool(words) and any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
 
 
+_STORY_TOPIC = re.compile(r"^story:\s*#?(\d{1,12})$", re.IGNORECASE)
+
+
+def story_topic(topic: str) -> int | None:
+    """The story id of a `story:ID` topic, else None."""
+    match = _STORY_TOPIC.match(topic.strip())
+    return int(match.group(1)) if match else None
+
+
 def scope_for(store: Store, topic: str) -> Scope:
     topic = topic.strip()
     if not topic:
         return Scope("", None)
+    story_id = story_topic(topic)
+    if story_id is not None:
+        live = store.live_story(story_id)
+        return Scope(topic, store.story_article_ids(live, TOPIC_ARTICLES) if live else [])
     return Scope(topic, store.search_articles(topic, limit=TOPIC_ARTICLES))
+
+
+def _focus(scope: Scope) -> bool:
+    """Whether lines should mention the topic's words (not for a story: all of it is on it)."""
+    return bool(scope.topic) and story_topic(scope.topic) is None
 
 
 class _Citer:
@@ -101,7 +119,7 @@ def _person_json(p: StoredPerson, refs: dict[int, SourceRef]) -> dict[str, Any]:
 def who(store: Store, query: str) -> Reply:
     """The people list, or one person's card when the query names someone."""
     query = query.strip()
-    if query:
+    if query and story_topic(query) is None:
         named = store.persons_named(query, name_key)
         if named:
             return person_card(store, named[0])
@@ -230,7 +248,7 @@ def when(store: Store, topic: str) -> Reply:
     article_ids = scope.article_ids if scope.article_ids is not None \
         else store.recent_articles(200)
     groups = _event_groups(store.events_in(article_ids))
-    if scope.topic:
+    if _focus(scope):
         # A matching article has other events too: show those that are about the topic
         # themselves, when there are any.
         focused = [g for g in groups
@@ -281,7 +299,9 @@ def _quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def quote(store: Store, query: str) -> Reply:
     query = query.strip()
     rows: list[dict[str, Any]] = []
-    if query:
+    if story_topic(query) is not None:
+        rows = store.quotes_in(scope_for(store, query).article_ids)
+    elif query:
         people = store.persons_named(query, name_key)
         if people:
             rows = store.quotes_in(None, person_ids=[people[0].id])
@@ -327,7 +347,7 @@ def summary(store: Store, topic: str) -> Reply:
     candidates = [Candidate(r["article_id"], r["position"], r["text"],
                             refs[r["article_id"]].published or "")
                   for r in store.sentences_in(article_ids) if r["article_id"] in refs]
-    if scope.topic:
+    if _focus(scope):
         focused = [c for c in candidates if about_topic(c.text, scope.topic)]
         if len(focused) >= 3:
             candidates = focused

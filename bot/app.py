@@ -70,13 +70,21 @@ class Newsdesk:
         return await self.dispatcher.handle(request)
 
     async def ask(self, line: str, *, is_admin: bool = True, channel: str = "console",
-                  platform: str = "console") -> Reply:
-        """Answer a typed command line, as the console and `newsdesk ask` do."""
+                  platform: str = "console", full: bool = False) -> Reply:
+        """Answer a typed command line, as the console and `newsdesk ask` do (full: no
+        length limit, for --json)."""
         return await self.handle(parse_request(line, is_admin=is_admin, channel=channel,
-                                               platform=platform))
+                                               platform=platform, full=full))
 
     async def suggest_names(self, prefix: str) -> list[str]:
-        """People and organisations whose name (or a word of it) starts with the prefix."""
+        """People and organisations whose name (or a word of it) starts with the prefix.
+
+        A prefix "story:WORDS" asks for stories instead, as "ID<TAB>title" (autocomplete of
+        story options: the member sees the title, the command gets the id).
+        """
+        if prefix.startswith("story:"):
+            return [f"{s['id']}\t{s['title']}"
+                    for s in self.store.stories_titled(prefix[6:], limit=25) if s["title"]]
         return self.store.names_like(prefix, limit=25)
 
     async def fetch_urls(self, urls: list[str], report: IngestReport) -> list[ArticleDraft]:

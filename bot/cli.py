@@ -100,7 +100,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     bot = Newsdesk(_settings(args))
     try:
-        reply = asyncio.run(bot.ask(args.command, is_admin=True))
+        # --json answers in full: /stories --json lists every story and article.
+        reply = asyncio.run(bot.ask(args.command, is_admin=True, full=args.json))
     finally:
         bot.close()
     return _show(reply, as_json=args.json)

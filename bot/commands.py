@@ -38,7 +38,7 @@ class CommandSpec:
         return parts[1] if len(parts) == 2 else None
 
 
-_TOPIC = ArgSpec("topic", "Limit to articles about this (words, a name or a place)")
+_TOPIC = ArgSpec("topic", "Limit to articles about this (words, a name, a place or story:ID)")
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
@@ -56,6 +56,35 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "summary", "A short cited summary of the coverage.", "/summary sanctions", args=(_TOPIC,)
+    ),
+    CommandSpec(
+        "stories",
+        "Recent stories (one event, many outlets): outlets, articles, first and last seen.",
+        "/stories kim",
+        args=(_TOPIC,),
+    ),
+    CommandSpec(
+        "story",
+        "A story's card: cited summary, timeline, people, quotes, what each outlet added.",
+        "/story 12",
+        args=(ArgSpec("story", "The story number from /stories (or type words of its title)",
+                      required=True),),
+    ),
+    CommandSpec(
+        "story move",
+        "Move an article into another story (undo a wrong join).",
+        "/story move 31 12",
+        admin=True,
+        args=(ArgSpec("article", "The article number (from /story ID --json)", required=True),
+              ArgSpec("story", "The story it belongs to", required=True)),
+    ),
+    CommandSpec(
+        "story split",
+        "Take an article out of its story into a story of its own.",
+        "/story split 31",
+        admin=True,
+        args=(ArgSpec("article", "The article number (from /story ID --json)",
+                      required=True),),
     ),
     CommandSpec(
         "digest",

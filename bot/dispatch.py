@@ -11,6 +11,7 @@ from bot.commands import BY_NAME, COMMANDS, split_command
 from bot.errors import NotAllowed, UserError, store_error
 from bot.models import Reply, ReplyItem, Request
 from bot.ports import Store
+from bot.stories import answers as story_answers
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Reply]]
@@ -100,5 +101,9 @@ def answer_handlers(store: Store) -> dict[str, Callable[[Request], Reply]]:
         "when": lambda r: answers.when(store, r.args),
         "quote": lambda r: answers.quote(store, r.args),
         "summary": lambda r: answers.summary(store, r.args),
+        "stories": lambda r: story_answers.stories(store, r.args, full=r.full),
+        "story": lambda r: story_answers.story_card(store, r.args),
+        "story move": lambda r: story_answers.move(store, r.args),
+        "story split": lambda r: story_answers.split(store, r.args),
         "help": lambda r: help_reply(r.is_admin),
     }

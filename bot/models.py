@@ -128,6 +128,7 @@ class Request:
     channel: str = "console"
     user: str = "local"
     is_admin: bool = False
+    full: bool = False  # answer without a length limit (`newsdesk ask --json`)
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,33 @@ def rebuild_fts(db: Database) -> None:
                                    tokenize=tokenize)
 
 
+@migrations()
+def m009_stories_index(db: Database) -> None:
+    # Stories across outlets (bot/stories): each story's span, size and title, what each
+    # article brought (so an admin's move or split can take it out again), and postings from
+    # words and entities to the stories that used them, so candidates come from an index.
+    for name, kind in (("first_seen", str), ("last_seen", str), ("articles", int),
+                       ("merged_into", int), ("norm", float)):
+        db.table("stories").add_column(name, kind)
+    db.execute(
+        "update stories set articles = (select count(*) from articles a where a.story_id = "
+        "stories.id), first_seen = (select min(substr(coalesce(a.published, a.ingested_at), "
+        "1, 10)) from articles a where a.story_id = stories.id), last_seen = (select "
+        "max(substr(coalesce(a.published, a.ingested_at), 1, 10)) from articles a "
+        "where a.story_id = stories.id)")
+    db.table("stories").create_index(["last_seen", "id"])
+    db.table("article_features").create(
+        {"article_id": int, "headline": str, "terms": str, "entities": str, "seen": str},
+        pk="article_id", foreign_keys=[("article_id", "articles", "id")],
+    )
+    for table, column in (("story_terms", "term"), ("story_entities", "key")):
+        db.table(table).create({"story_id": int, column: str, "count": int},
+                               pk=("story_id", column))
+        db.table(table).create_index([column, "story_id"])
+    # How many articles used each word or entity: the rarity that weights a match.
+    db.table("story_df").create({"key": str, "df": int}, pk="key")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

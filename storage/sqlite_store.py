@@ -17,6 +17,7 @@ from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredP
 from bot.ports import KeyFn, PersonMatcher
 from storage.opening import open_store
 from storage.schema import APPLICATION_ID, migrate
+from storage.story_store import StoryTables
 from storage.transactions import write_transaction
 
 
@@ -32,7 +33,7 @@ def _fts_query(text: str) -> str:
 
 
 
-class SqliteStore:
+class SqliteStore(StoryTables):
     """The Store port on SQLite through sqlite-utils (WAL, migrations, FTS5)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -136,6 +137,7 @@ class SqliteStore:
                     f"insert into articles ({', '.join(row)}) values ({', '.join('?' * len(row))})",
                     tuple(row.values()))
                 article_id = int(cur.lastrowid or 0)
+                self._refresh_story(conn, story_id)  # its size and span, for /stories
             self._save_analysis(conn, article_id, draft.text, analysis, key, match)
         return article_id
 

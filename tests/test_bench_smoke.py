@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import answers, ingest, memory, poll, startup
+from bench import answers, ingest, memory, poll, startup, stories
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,8 @@ def test_answers_reports_percentiles_for_every_command_and_size(results: Path) -
     data = _written(results, "answers")
     assert set(data["sizes"]) == {"50", "120"}
     for by_command in data["sizes"].values():
-        assert {"/who", "/when", "/quote", "/summary", "/when TOPIC"} <= set(by_command)
+        assert {"/who", "/when", "/quote", "/summary", "/when TOPIC", "/stories",
+                "/story ID"} <= set(by_command)
         for figures in by_command.values():
             assert figures["errors"] == 0
             assert 0 < figures["p50_ms"] <= figures["p99_ms"]
@@ -93,3 +94,12 @@ def test_startup_times_ask_and_demo_against_spacy_load(results: Path) -> None:
     for name in ("newsdesk ask /who", "newsdesk demo --ask /who", "spacy.load"):
         assert data["commands"][name]["failures"] == 0
         assert data["commands"][name]["median_s"] > 0
+
+
+def test_stories_scores_the_labelled_dev_set_and_the_summit(results: Path) -> None:
+    stories.main(["--limit", "6", "--results-dir", str(results)])
+    data = _written(results, "stories")
+    assert data["summit"]["one_story_two_outlets"]
+    if (stories.common.DEV / "timex").exists():
+        assert data["dev"]["articles"] == 6
+        assert 0 < data["dev"]["precision"] <= 1 and 0 < data["dev"]["recall"] <= 1

@@ -23,6 +23,9 @@ Runner = Callable[[discord.Interaction[Any], CommandSpec, list[str | None]], Awa
 Suggest = Callable[[str], Awaitable[list[str]]]
 # Options that take a person's or organisation's name, offered names as the member types.
 NAME_OPTIONS = {"name", "query"}
+# Options that take a story: offered story titles as the member types, the id as the value
+# (asked of the same Suggest with a "story:" prefix, answered as "ID<TAB>title").
+STORY_OPTIONS = {"story"}
 CHOICES_MAX = 25
 
 DESCRIPTION_MAX = 100
@@ -73,6 +76,19 @@ def _autocomplete(suggest: Suggest) -> Callable[..., Coroutine[Any, Any, list[An
     return complete
 
 
+def _story_autocomplete(suggest: Suggest) -> Callable[..., Coroutine[Any, Any, list[Any]]]:
+    async def complete(interaction: discord.Interaction[Any],
+                       current: str) -> list[app_commands.Choice[str]]:
+        choices = []
+        for line in await suggest("story:" + current):
+            story_id, _, title = line.partition("\t")
+            if story_id.isdigit() and title:
+                choices.append(app_commands.Choice(name=title[:100], value=story_id))
+        return choices[:CHOICES_MAX]
+
+    return complete
+
+
 def _command(
     spec: CommandSpec, name: str, run: Runner, parent: app_commands.Group | None = None,
     suggest: Suggest | None = None,
@@ -88,6 +104,8 @@ def _command(
         for arg in spec.args:
             if arg.name in NAME_OPTIONS:
                 command.autocomplete(arg.name)(_autocomplete(suggest))
+            elif arg.name in STORY_OPTIONS:
+                command.autocomplete(arg.name)(_story_autocomplete(suggest))
     if parent is None:
         command.guild_only = True
         if spec.admin:

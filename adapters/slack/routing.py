@@ -20,6 +20,8 @@ SLASH_COMMANDS: dict[str, str | None] = {
     "/source": "source",
     "/schedule": "schedule",
     "/alert": "alert",
+    "/stories": "stories",
+    "/story": "story",
 }
 # Accepted as well, though the manifest cannot register them in an ordinary workspace: a
 # workspace (or an Enterprise Grid org) that routes them to the app gets the same answers.

@@ -15,6 +15,7 @@ from bot.delivery.schedules import DigestSchedule, due_slot
 from bot.models import Reply, ReplyItem
 from bot.nlp.summary import Candidate, summarize
 from bot.ports import Store
+from bot.stories.answers import story_title
 
 MAX_STORIES = 5
 MAX_EVENTS = 3
@@ -33,7 +34,15 @@ class DigestPlan:
     articles: list[dict[str, Any]] = field(default_factory=list)  # every new article read
     stories: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # new story -> copies
     copies: list[dict[str, Any]] = field(default_factory=list)  # of stories covered before
+    # stories covered before with something new: {"id", "articles", "new": [what is new]}
+    updates: list[dict[str, Any]] = field(default_factory=list)
     reply: Reply | None = None
+
+    @property
+    def left_out(self) -> list[dict[str, Any]]:
+        """Copies that bring nothing new to a story already covered."""
+        updating = {a["id"] for u in self.updates for a in u["articles"]}
+        return [a for a in self.copies if a["id"] not in updating]
 
     @property
     def last_article_id(self) -> int:
@@ -70,9 +79,51 @@ def plan_digest(store: Store, outbox: Outbox, platform: str, channel: str,
             plan.copies.append(article)
         else:
             plan.stories.setdefault(article["story_id"], []).append(article)
-    if plan.stories:
+    plan.updates = _updates(store, plan.copies)
+    if plan.stories or plan.updates:
         plan.reply = _render(store, plan, timezone)
     return plan
+
+
+def _updates(store: Store, copies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What new articles add to stories a digest already covered: a new outlet, a new quote,
+    a new date. A story whose new articles add none of these is left out."""
+    by_story: dict[int, list[dict[str, Any]]] = {}
+    for article in copies:
+        by_story.setdefault(article["story_id"], []).append(article)
+    updates = []
+    for story_id, fresh in by_story.items():
+        fresh_ids = {a["id"] for a in fresh}
+        older = [a for a in store.story_article_ids(story_id, limit=MAX_ARTICLES)
+                 if a not in fresh_ids][-200:]
+        if not older:
+            continue
+        refs = store.refs(older)  # an outlet is new if no older article of the story has it
+        old_outlets = {refs[a].source or refs[a].url or f"article {a}" for a in refs}
+        new: list[str] = []
+        adding: set[int] = set()  # the articles that bring something new
+        for article in fresh:
+            outlet = article["source"] or article["url"] or f"article {article['id']}"
+            if outlet not in old_outlets and f"new outlet {outlet}" not in new:
+                new.append(f"new outlet {outlet}")
+                adding.add(article["id"])
+        old_quotes = {q["quote_key"] for q in store.quotes_in(older, limit=1000)}
+        for q in _quote_groups([q for q in store.quotes_in(sorted(fresh_ids), limit=200)
+                                if q["quote_key"] not in old_quotes]):
+            if q["speaker"] and len(q["text"].split()) >= 6:
+                new.append(f"a new quote by {q['speaker']}")
+                adding.update(q["article_ids"][:1])
+                break
+        old_dates = {e["date"] for e in store.events_in(older, limit=1000)}
+        dated = [g for g in _event_groups(store.events_in(sorted(fresh_ids)))
+                 if g["date"] not in old_dates and g["precision"] == "day"]
+        for date in sorted({g["date"] for g in dated})[-2:]:
+            new.append(f"the date {date}")
+            adding.add(next(g["article_ids"][0] for g in dated if g["date"] == date))
+        if new:
+            updates.append({"id": story_id, "new": new,
+                            "articles": [a for a in fresh if a["id"] in adding]})
+    return updates
 
 
 def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
@@ -84,7 +135,7 @@ def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
     citer = _Citer(refs)
     items: list[ReplyItem] = []
     data: dict[str, Any] = {"since": plan.since_at, "new_articles": len(plan.articles),
-                            "left_out": [a["id"] for a in plan.copies]}
+                            "left_out": [a["id"] for a in plan.left_out]}
 
     candidates = [Candidate(r["article_id"], r["position"], r["text"],
                             refs[r["article_id"]].published or "")
@@ -101,13 +152,28 @@ def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
         copies = plan.stories[story_id]
         outlets = list(dict.fromkeys(a["source"] or a["url"] or "?" for a in copies))
         ids = [a["id"] for a in copies]
-        data["stories"].append({"title": copies[0]["title"], "outlets": outlets,
+        row = store.story(story_id)
+        title = story_title(store, row) if row else (copies[0]["title"] or "(untitled)")
+        data["stories"].append({"id": story_id, "title": title, "outlets": outlets,
                                 "sources": _sources_json(refs, ids)})
     for story in data["stories"][:MAX_STORIES]:
-        n = len(story["outlets"])
-        detail = story["outlets"][0] if n == 1 else f"{n} outlets"
-        items.append(ReplyItem(story["title"] or "(untitled)", detail,
+        # One line per story, with its outlets by name: "Efe, CGTN".
+        names = story["outlets"]
+        detail = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        items.append(ReplyItem(story["title"], detail,
                                citer.cite([s["id"] for s in story["sources"]])))
+    data["updates"] = []
+    update_refs = store.refs(a["id"] for u in plan.updates for a in u["articles"])
+    citer.refs.update(update_refs)
+    for update in plan.updates:
+        row = store.story(update["id"])
+        title = story_title(store, row) if row else update["articles"][0]["title"]
+        ids = [a["id"] for a in update["articles"]]
+        data["updates"].append({"id": update["id"], "title": title, "new": update["new"],
+                                "sources": _sources_json(update_refs, ids)})
+        if len(data["updates"]) <= MAX_STORIES:
+            items.append(ReplyItem(f"Updated: {title}", "; ".join(update["new"]),
+                                   citer.cite(ids)))
 
     events = _event_groups(store.events_in(article_ids))
     # Best corroborated first, then the most recent: those are the news in a timeline.
@@ -130,7 +196,9 @@ def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
 
     n_stories = len(story_ids)
     since = _when(plan.since_at, timezone)
+    n_updates = len(plan.updates)
     title = (f"Digest: {n_stories} new stor{'y' if n_stories == 1 else 'ies'}"
+             + (f", {n_updates} updated" if n_updates else "")
              + (f" since {since}" if since else ""))
     more = n_stories - MAX_STORIES
     footer = (f"{more} more new stories not shown. " if more > 0 else "") + \
@@ -140,20 +208,24 @@ def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
 
 def no_news_reply(plan: DigestPlan, timezone: str) -> Reply:
     since = _when(plan.since_at, timezone)
-    copies = f" ({len(plan.copies)} copies of stories already covered)" if plan.copies else ""
+    left = plan.left_out
+    copies = f" ({len(left)} copies of stories already covered)" if left else ""
     message = f"No news since {since}{copies}." if since else f"No news yet{copies}."
     return Reply.text(message, data={"since": plan.since_at, "stories": [],
-                                     "left_out": [a["id"] for a in plan.copies]})
+                                     "left_out": [a["id"] for a in left]})
 
 
 def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> Reply:
     """Which sources were read, how many articles were new, which were left out as copies."""
     outlets = Counter(a["source"] or "unnamed source" for a in plan.articles)
     since = _when(plan.since_at, timezone)
+    n_updated = len(plan.updates)
     items = [ReplyItem(
         f"{len(plan.articles)} new article{'s' if len(plan.articles) != 1 else ''} "
         f"{'since ' + since if since else 'so far'}, in {len(plan.stories)} new "
-        f"stor{'y' if len(plan.stories) == 1 else 'ies'}")]
+        f"stor{'y' if len(plan.stories) == 1 else 'ies'}"
+        + (f" and {n_updated} updated stor{'y' if n_updated == 1 else 'ies'}"
+           if n_updated else ""))]
     if outlets:
         items.append(ReplyItem("Read: " + ", ".join(f"{name} ({n})"
                                                      for name, n in outlets.most_common(12))))
@@ -165,16 +237,18 @@ def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> 
     if merged:
         items.append(ReplyItem(f"{merged} article{'s' if merged != 1 else ''} merged into "
                                f"their story as copies from other outlets"))
-    refs = store.refs(a["id"] for a in plan.copies)
+    left = plan.left_out
+    refs = store.refs(a["id"] for a in left)
     citer = _Citer(refs)
-    for copy in plan.copies[:8]:
+    for copy in left[:8]:
         items.append(ReplyItem(f"Left out: {copy['title'] or '(untitled)'}",
                                "copy of a story already covered", citer.cite([copy["id"]])))
-    footer = (f"{len(plan.copies) - 8} more copies left out. " if len(plan.copies) > 8 else "")
+    footer = (f"{len(left) - 8} more copies left out. " if len(left) > 8 else "")
     footer += "Copies of a story a digest already covered are left out."
     data = {"since": plan.since_at, "new_articles": len(plan.articles),
             "new_stories": len(plan.stories), "outlets": dict(outlets),
-            "left_out": [refs[a["id"]].to_json() for a in plan.copies if a["id"] in refs]}
+            "new_story_ids": list(plan.stories), "updated_stories": n_updated,
+            "left_out": [refs[a["id"]].to_json() for a in left if a["id"] in refs]}
     return Reply("Why this digest", tuple(items), citer.citations(), footer, data=data)
 
 

@@ -22,6 +22,7 @@ from bot.ingest.urls import canonical_url
 from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
 from bot.ports import Store
+from bot.stories import place_article
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -162,19 +163,22 @@ class Ingestor:
               backfill: bool) -> int | None:
         pending, stories = item.pending, self._story_index()
         story_id = None if pending.replace_id else stories.story_of(item.signature)
-        article_id = self.store.save_article(
-            pending.draft, canonical_url=pending.url, content_hash=pending.digest,
-            analysis=item.analysis, key=name_key, match=match_person, source_id=source_id,
-            replace_id=pending.replace_id,
-            story_id=story_id if isinstance(story_id, int) else None,
-            fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
-        )
+        with self.store.transaction():  # stored and in its story, or neither (crash-safe)
+            article_id = self.store.save_article(
+                pending.draft, canonical_url=pending.url, content_hash=pending.digest,
+                analysis=item.analysis, key=name_key, match=match_person, source_id=source_id,
+                replace_id=pending.replace_id,
+                story_id=story_id if isinstance(story_id, int) else None,
+                fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
+            )
+            # The story it reports, across outlets (bot/stories).
+            placed = None if pending.replace_id or article_id is None else place_article(
+                self.store, article_id, pending.draft, item.analysis)
         if article_id is None:  # stored meanwhile by a concurrent poll or process
             report.duplicates += 1
             return None
-        if not pending.replace_id:
-            stored = self.store.article(article_id)
-            stories.add_fingerprint(stored["story_id"] if stored else article_id, item.signature)
+        if placed is not None:
+            stories.add_fingerprint(placed or article_id, item.signature)
         (report.updated if pending.replace_id else report.added).append(article_id)
         return article_id
 

@@ -539,3 +539,22 @@ async def test_without_the_lookup_discord_would_have_posted_it_twice(
     assert len(standin.channel_messages[standin.channel_id]) == 2
     assert await bot.find_posted(standin.channel_id, "nd-window") is not None
     assert await bot.find_posted(standin.channel_id, "nd-never-sent") is None
+async def test_typing_words_of_a_story_offers_its_title_and_sends_its_number(
+    standin: DiscordStandIn, summit_bot: Any
+) -> None:
+    adapter = DiscordAdapter(settings_for(standin), summit_bot.handle,
+                             guild_ready_timeout_s=0.05, suggest=summit_bot.suggest_names)
+    await adapter.start()
+    try:
+        interaction = await standin.invoke("/story show", {"story": "russia"}, typing="story")
+        await standin.wait_for(lambda: interaction.responses)
+    finally:
+        await adapter.close()
+
+    (answer,) = interaction.responses
+    assert answer["type"] == 8
+    [choice] = answer["data"]["choices"]
+    # The member sees the story's headline (one of its articles'); the command gets its number.
+    assert choice["name"] in {"Kim Jong Un returns home after first visit to Russia",
+                              "Kim concludes first trip to Russia a day after summit with Putin"}
+    assert choice["value"].isdigit()

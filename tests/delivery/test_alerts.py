@@ -80,8 +80,9 @@ async def test_an_alert_fires_once_per_story_and_later_copies_edit_it(
     await sender.deliver_pending()
     assert len(chat.posts) == 1, "a second outlet's copy is not a second alert"
     assert chat.edits[-1][:2] == ("C1", "m1")
-    assert chat.edits[-1][2][-1].startswith("Also covered by 2 outlets")
-    assert "Outlet Two" in chat.edits[-1][2][-1]
+    # The copies joined the summit's story, which Efe and CGTN already carried.
+    assert chat.edits[-1][2][-1].startswith("Also covered by 3 outlets")
+    assert "Outlet Two" in chat.edits[-1][2][-1] and "CGTN" in chat.edits[-1][2][-1]
     # Kim Jong Un's father is another person with the same surname: his watch stays quiet.
     assert not any(channel == "C2" for channel, _, _ in chat.posts)
 

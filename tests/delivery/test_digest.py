@@ -62,7 +62,8 @@ async def test_a_digest_lists_each_new_story_once_with_every_outlet_cited(bot: N
            draft(DROUGHT, "Eastvale rations water", "Valley Times"))
     reply = await bot.ask("/digest", platform="slack", channel="C1")
     assert reply.title.startswith("Digest: 2 new stories")
-    ferry = next(i for i in reply.items if "ferry" in i.text.lower() and i.detail == "2 outlets")
+    ferry = next(i for i in reply.items
+                 if "ferry" in i.text.lower() and i.detail == "Harbor Herald, Coast Wire")
     cited = {reply.citations[n].source for n in ferry.cites}
     assert cited == {"Harbor Herald", "Coast Wire"}
     assert any("Eastvale" in i.text for i in reply.items)
@@ -79,7 +80,7 @@ async def test_a_digest_carries_new_quotes_and_timeline_entries(bot: Newsdesk) -
     assert reply.data["timeline"], "dated events of the new articles are in the digest"
 
 
-async def test_the_next_digest_leaves_out_copies_of_stories_already_covered(
+async def test_the_next_digest_shows_what_is_new_in_a_covered_story_and_leaves_out_copies(
     bot: Newsdesk,
 ) -> None:
     ingest(bot, draft(FERRY, "Council approves Gull Island ferry", "Harbor Herald"))
@@ -87,12 +88,18 @@ async def test_the_next_digest_leaves_out_copies_of_stories_already_covered(
     assert outbox_id is not None
     ingest(bot, draft(FERRY, "Ferry to Gull Island gets green light", "Coast Wire", day=8),
            draft(MUSEUM, "Northgate Museum reopens", "City Arts", day=8))
+    ingest(bot, draft(FERRY, "Gull Island ferry approved", "Harbor Herald", day=8))
     reply = await bot.ask("/digest", platform="slack", channel="C1")
-    assert reply.title.startswith("Digest: 1 new story since")
-    assert not any("ferry" in i.text.lower() for i in reply.items)
+    assert reply.title.startswith("Digest: 1 new story, 1 updated since")
+    # The covered story comes back once, as an update with what is new in it: an outlet.
+    ferry = [i for i in reply.items if "ferry" in i.text.lower()]
+    assert len(ferry) == 1 and ferry[0].text.startswith("Updated: ")
+    assert ferry[0].detail == "new outlet Coast Wire"
     why = await bot.ask("/digest why", platform="slack", channel="C1")
-    assert any("2 new articles" in i.text for i in why.items)
-    assert any(i.text == "Left out: Ferry to Gull Island gets green light" for i in why.items)
+    assert any("3 new articles" in i.text and "1 new story and 1 updated story" in i.text
+               for i in why.items)
+    # Harbor Herald's second copy adds nothing: it is left out.
+    assert any(i.text == "Left out: Gull Island ferry approved" for i in why.items)
     assert any("Coast Wire" in i.text and "City Arts" in i.text for i in why.items)
 
 

@@ -1,0 +1,281 @@
+"""StoryTables: the SQL behind stories (index postings, membership, merges, listings)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlite_utils import Database
+
+N_KEY = ""  # the row of story_df that counts articles
+_OUTLET = "coalesce(nullif(a.source, ''), nullif(a.url, ''), 'article ' || a.id)"
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+class StoryTables:
+    """Mixed into SqliteStore: every query is by key or id through an index, never a scan."""
+
+    db: Database
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+              ) -> list[dict[str, Any]]: ...
+
+    # ------------------------------------------------------------------ index
+
+    def story_candidates(self, keys: Sequence[str], terms: Sequence[str], since: str,
+                         per_key: int = 25, limit: int = 15) -> list[int]:
+        """Open stories (seen since `since`) that share entities or words with an article,
+        those sharing the most first.
+
+        Each key reads its newest postings only, so a very common name costs no more than a
+        rare one; stories are numbered in order of creation, so the newest come first.
+        """
+        hits: dict[int, int] = {}
+        # No open story is older than the oldest one seen since `since`: postings below it
+        # need not be read, however common the key (a name in the news for years).
+        oldest = self.db.execute("select min(id) from stories where last_seen >= ?",
+                                 (since,)).fetchone()[0]
+        if oldest is None:
+            return []
+        for table, column, values in (("story_entities", "key", keys),
+                                      ("story_terms", "term", terms)):
+            for value in values:
+                for (story_id,) in self.db.execute(
+                    f"select p.story_id from {table} p join stories s on s.id = p.story_id "
+                    f"where p.{column} = ? and p.story_id >= ? and s.last_seen >= ? "
+                    f"and s.merged_into is null order by p.story_id desc limit ?",
+                    (value, oldest, since, per_key)).fetchall():
+                    hits[story_id] = hits.get(story_id, 0) + 1
+        return sorted(hits, key=lambda s: (-hits[s], -s))[:limit]
+
+    def story_profiles(self, story_ids: Sequence[int], terms: Sequence[str],
+                       keys: Sequence[str]) -> dict[int, dict[str, Any]]:
+        """For each story: span, size, norm, and its counts of the given words and keys only
+        (what a cosine with one article needs; the norm covers the rest)."""
+        if not story_ids:
+            return {}
+        marks = _marks(story_ids)
+        profiles = {r["id"]: {**r, "terms": {}, "entities": {}} for r in self._rows(
+            f"select id, first_seen, last_seen, articles, norm from stories "
+            f"where id in ({marks})", tuple(story_ids))}
+        for table, column, field, values in (("story_terms", "term", "terms", terms),
+                                             ("story_entities", "key", "entities", keys)):
+            if not values:
+                continue
+            for story_id, value, count in self.db.execute(
+                    f"select story_id, {column}, count from {table} where story_id in "
+                    f"({marks}) and {column} in ({_marks(values)})",
+                    (*story_ids, *values)).fetchall():
+                if story_id in profiles and count > 0:
+                    profiles[story_id][field][value] = count
+        return profiles
+
+    def story_terms_of(self, story_id: int) -> dict[str, int]:
+        return dict(self.db.execute("select term, count from story_terms where story_id = ? "
+                                    "and count > 0", (story_id,)).fetchall())
+
+    def set_story_norm(self, story_id: int, norm: float) -> None:
+        with self.transaction() as conn:
+            conn.execute("update stories set norm = ? where id = ?", (norm, story_id))
+
+    def story_df(self, keys: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(articles indexed, {key: articles that used it}) for words and entity keys."""
+        wanted = sorted(set(keys) | {N_KEY})
+        rows = dict(self.db.execute(
+            f"select key, df from story_df where key in ({_marks(wanted)})", wanted).fetchall())
+        return int(rows.pop(N_KEY, 0)), rows
+
+    def place_article(self, article_id: int, story_id: int, features: dict[str, Any], *,
+                      count_df: bool) -> None:
+        """Put an article (and what it brings) into a story, in one transaction.
+
+        The story the article was saved with is dropped when this leaves it empty.
+        """
+        with self.transaction() as conn:
+            row = conn.execute("select story_id from articles where id = ?",
+                               (article_id,)).fetchone()
+            before = row[0] if row else None
+            conn.execute(
+                "insert into article_features (article_id, headline, terms, entities, seen) "
+                "values (?, ?, ?, ?, ?) on conflict(article_id) do update set "
+                "headline = excluded.headline, terms = excluded.terms, "
+                "entities = excluded.entities, seen = excluded.seen",
+                (article_id, features["headline"], json.dumps(features["terms"]),
+                 json.dumps(features["entities"]), features["seen"]))
+            conn.execute("update articles set story_id = ? where id = ?", (story_id, article_id))
+            self._add_counts(conn, story_id, features["terms"], features["entities"], 1)
+            self._refresh_story(conn, story_id)
+            if before is not None and before != story_id:
+                self._refresh_story(conn, before)
+            if count_df:
+                keys = [N_KEY, *features["terms"], *features["entities"]]
+                conn.executemany("insert into story_df (key, df) values (?, 1) on conflict(key) "
+                                 "do update set df = df + 1", [(k,) for k in keys])
+
+    def _add_counts(self, conn: sqlite3.Connection, story_id: int, terms: dict[str, int],
+                    entities: Iterable[str], sign: int) -> None:
+        conn.executemany(
+            "insert into story_terms (story_id, term, count) values (?, ?, ?) "
+            "on conflict(story_id, term) do update set count = count + excluded.count",
+            [(story_id, t, sign * c) for t, c in terms.items()])
+        conn.executemany(
+            "insert into story_entities (story_id, key, count) values (?, ?, ?) "
+            "on conflict(story_id, key) do update set count = count + excluded.count",
+            [(story_id, k, sign) for k in entities])
+        if sign < 0:
+            conn.execute("delete from story_terms where story_id = ? and count <= 0", (story_id,))
+            conn.execute("delete from story_entities where story_id = ? and count <= 0",
+                         (story_id,))
+
+    def _refresh_story(self, conn: sqlite3.Connection, story_id: int) -> None:
+        """A story's size and span from its articles (one indexed range); empty ones go."""
+        n, first, last = conn.execute(
+            "select count(*), min(coalesce(f.seen, substr(coalesce(a.published, "
+            "a.ingested_at), 1, 10))), max(coalesce(f.seen, substr(coalesce(a.published, "
+            "a.ingested_at), 1, 10))) from articles a left join article_features f "
+            "on f.article_id = a.id where a.story_id = ?", (story_id,)).fetchone()
+        if n == 0:
+            conn.execute("delete from story_terms where story_id = ?", (story_id,))
+            conn.execute("delete from story_entities where story_id = ?", (story_id,))
+            conn.execute("update stories set articles = 0 where id = ?", (story_id,))
+            return
+        conn.execute("update stories set articles = ?, first_seen = ?, last_seen = ? "
+                     "where id = ?", (n, first, last, story_id))
+
+    def set_story_title(self, story_id: int, title: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("update stories set title = ? where id = ?", (title, story_id))
+
+    def new_story(self, title: str, created_at: str) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute("insert into stories (created_at, title) values (?, ?)",
+                               (created_at, title))
+            return int(cur.lastrowid or 0)
+
+    def take_out(self, article_id: int) -> dict[str, Any] | None:
+        """Take an article's words and entities out of its story (before a move or split)."""
+        rows = self._rows("select a.story_id, f.headline, f.terms, f.entities, f.seen "
+                          "from articles a left join article_features f on f.article_id = a.id "
+                          "where a.id = ?", (article_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        features = {"headline": row["headline"] or "", "seen": row["seen"] or "",
+                    "terms": json.loads(row["terms"] or "{}"),
+                    "entities": json.loads(row["entities"] or "[]"),
+                    "story_id": row["story_id"]}
+        with self.transaction() as conn:
+            self._add_counts(conn, row["story_id"], features["terms"], features["entities"], -1)
+        return features
+
+    def merge_stories(self, keep: int, gone: int) -> None:
+        """Two stories turned out to be one: `gone`'s articles and postings join `keep`."""
+        with self.transaction() as conn:
+            conn.execute("update articles set story_id = ? where story_id = ?", (keep, gone))
+            for table, column in (("story_terms", "term"), ("story_entities", "key")):
+                conn.execute(
+                    f"insert into {table} (story_id, {column}, count) select ?, {column}, "
+                    f"count from {table} where story_id = ? and true on conflict(story_id, "
+                    f"{column}) do update set count = count + excluded.count", (keep, gone))
+                conn.execute(f"delete from {table} where story_id = ?", (gone,))
+            conn.execute("update stories set merged_into = ?, articles = 0 where id = ?",
+                         (keep, gone))
+            conn.execute("update stories set merged_into = ? where merged_into = ?", (keep, gone))
+            self._refresh_story(conn, keep)
+
+    def story_members(self, story_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        """The newest articles of a story with the headline and words each brought."""
+        rows = self._rows(
+            "select a.id, a.title, f.headline, f.terms from articles a left join "
+            "article_features f on f.article_id = a.id where a.story_id = ? "
+            "order by a.id desc limit ?", (story_id, limit))
+        for row in rows:
+            row["terms"] = json.loads(row["terms"] or "{}")
+        return rows
+
+    def live_story(self, story_id: int) -> int | None:
+        """The story an id stands for now (a merged story's id leads to the one it joined)."""
+        seen: set[int] = set()
+        current: int | None = story_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = self.db.execute("select merged_into from stories where id = ?",
+                                  (current,)).fetchone()
+            if row is None:
+                return None
+            if row[0] is None:
+                return current
+            current = int(row[0])
+        return None
+
+    # ---------------------------------------------------------------- reading
+
+    def count_stories(self) -> int:
+        return int(self.db.execute("select count(*) from stories where articles > 0 "
+                                   "and merged_into is null").fetchone()[0])
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        rows = self._rows("select id, title, first_seen, last_seen, articles, merged_into "
+                          "from stories where id = ?", (story_id,))
+        return rows[0] if rows else None
+
+    def recent_stories(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories by their latest coverage, newest first (the last_seen index)."""
+        return self._rows(
+            "select id, title, first_seen, last_seen, articles from stories "
+            "where articles > 0 and merged_into is null "
+            "order by last_seen desc, id desc limit ? offset ?", (limit, offset))
+
+    def stories_by_ids(self, story_ids: Sequence[int]) -> list[dict[str, Any]]:
+        if not story_ids:
+            return []
+        return self._rows(
+            f"select id, title, first_seen, last_seen, articles from stories "
+            f"where id in ({_marks(story_ids)}) and articles > 0 "
+            f"order by last_seen desc, id desc", tuple(story_ids))
+
+    def stories_of_articles(self, article_ids: Sequence[int]) -> list[int]:
+        if not article_ids:
+            return []
+        return list(dict.fromkeys(r[0] for r in self.db.execute(
+            f"select story_id from articles where id in ({_marks(article_ids)}) "
+            f"order by id desc", tuple(article_ids)).fetchall()))
+
+    def story_article_ids(self, story_id: int, limit: int = 10_000) -> list[int]:
+        """A story's articles in the order they were stored (first one first)."""
+        return [r[0] for r in self.db.execute(
+            "select id from articles where story_id = ? order by id limit ?",
+            (story_id, limit)).fetchall()]
+
+    def story_outlets_of(self, story_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The outlets of each story, in the order they first carried it."""
+        outlets: dict[int, dict[str, None]] = {s: {} for s in story_ids}
+        if not story_ids:
+            return {}
+        for story_id, outlet in self.db.execute(
+                f"select a.story_id, {_OUTLET} from articles a "
+                f"where a.story_id in ({_marks(story_ids)}) order by a.id", tuple(story_ids)):
+            outlets[story_id][outlet] = None
+        return {s: list(o) for s, o in outlets.items()}
+
+    def all_story_members(self) -> list[tuple[int, int]]:
+        """(story id, article id) of every stored article, by story (for the full listing)."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "select story_id, id from articles order by story_id, id").fetchall()]
+
+    def stories_titled(self, words: str, limit: int = 25) -> list[dict[str, Any]]:
+        """Recent stories whose title contains the words (for autocomplete)."""
+        pattern = "%" + words.strip().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        return self._rows(
+            "select id, title from stories where articles > 0 and merged_into is null "
+            "and title like ? escape '\\' order by last_seen desc, id desc limit ?",
+            (pattern, limit))
