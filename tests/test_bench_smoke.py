@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import answers, ingest, memory, poll, startup
+from bench import answers, ingest, longtext, memory, poll, startup
 
 pytestmark = pytest.mark.slow
 
@@ -93,3 +93,15 @@ def test_startup_times_ask_and_demo_against_spacy_load(results: Path) -> None:
     for name in ("newsdesk ask /who", "newsdesk demo --ask /who", "spacy.load"):
         assert data["commands"][name]["failures"] == 0
         assert data["commands"][name]["median_s"] > 0
+
+
+def test_longtext_times_the_extraction_of_one_long_article_against_its_parse(
+    results: Path,
+) -> None:
+    longtext.main(["--chars", "6000", "--rounds", "1", "--results-dir", str(results)])
+    data = _written(results, "longtext")
+    (only,) = data["rounds"]
+    assert 5000 < only["chars"] <= 6000 and only["tokens"] > 500
+    assert only["bare_spacy_s"] > 0 and only["extraction_s"] > 0 and only["extraction_mb"] > 0
+    assert only["found"]["people"] > 0 and only["found"]["sentences"] > 0
+    assert data["ratio_to_bare_spacy"] > 0 and isinstance(data["meets_target"], bool)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
 from bot.models import EventMention, PersonMention, TimeMention
+from bot.nlp.text import SpanSet
 
 _DATED_PRECISIONS = {"day", "month", "year", "week", "time", "quarter"}
 _MAX_WORDS = 36
@@ -44,16 +46,14 @@ def _anchor(tokens: Span) -> Token | None:
     return token if token.pos_ in ("VERB", "AUX") else None
 
 
-def _phrase_text(anchor: Token, exclude: Span,
-                 skip_spans: Sequence[tuple[int, int]] = (),
-                 other_dates: Sequence[tuple[int, int]] = ()) -> str:
+def _phrase_text(anchor: Token, exclude: Span, skip_spans: SpanSet, dates: SpanSet) -> str:
     """The anchor's phrase without quotes, a leading "On Thursday, " or later clauses that
     carry dates of their own (those are other events; "although ..." is part of this one)."""
-    skip: set[int] = {t.i for t in anchor.subtree
-                      if any(s <= t.idx < e for s, e in skip_spans)}
+    skip: set[int] = {t.i for t in anchor.subtree if skip_spans.contains(t.idx)}
     for child in anchor.children:
         inside = any(exclude.start <= t.i < exclude.end for t in child.subtree)
-        dated = any(s <= t.idx < e for t in child.subtree for s, e in other_dates)
+        # `dates` holds this event's own date too, but a child holding it is `inside`
+        dated = not inside and any(dates.contains(t.idx) for t in child.subtree)
         if child.dep_ in _OTHER_CLAUSES and child.i > anchor.i and not inside and dated:
             skip.update(t.i for t in child.subtree)
         if inside and child.i < anchor.i and child.dep_ in ("prep", "npadvmod") \
@@ -88,10 +88,15 @@ def find_events(
     relative to when the speaker spoke, which the article does not always say.
     """
     events: list[EventMention] = []
+    skip = SpanSet(skip_spans)
+    dates = SpanSet((t.start, t.end) for t in times)
+    person_spans = sorted((s, e, k) for k, p in enumerate(people) if p.kind == "person"
+                          for s, e in p.mentions)
+    person_starts = [s for s, _, _ in person_spans]
     for time in times:
         if time.type not in ("DATE", "TIME") or (time.precision or "") not in _DATED_PRECISIONS:
             continue
-        if any(s < time.end and time.start < e for s, e in skip_spans):
+        if skip.overlaps(time.start, time.end):
             continue
         span = doc.char_span(time.start, time.end, alignment_mode="expand")
         if span is None or len(span) == 0:
@@ -99,16 +104,14 @@ def find_events(
         anchor = _anchor(span)
         if anchor is None:
             continue
-        others = [(t.start, t.end) for t in times if t is not time]
-        text = _phrase_text(anchor, span, skip_spans, others)
+        text = _phrase_text(anchor, span, skip, dates)
         if len(text.split()) < 3:
             continue
-        subtree = list(anchor.subtree)
-        start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
-        names = tuple(
-            p.name for p in people
-            if p.kind == "person" and any(start <= s and e <= end for s, e in p.mentions)
-        )
+        first, last = anchor.left_edge, anchor.right_edge
+        start, end = first.idx, last.idx + len(last)
+        lo, hi = bisect.bisect_left(person_starts, start), bisect.bisect_left(person_starts, end)
+        found = sorted({k for _, e, k in person_spans[lo:hi] if e <= end})
+        names = tuple(people[k].name for k in found)
         events.append(EventMention(time=time, text=text, people=names,
                                    sentence_start=anchor.sent.start_char))
     return events
