@@ -76,6 +76,47 @@ def _phrase_text(anchor: Token, exclude: Span, skip_spans: SpanSet, dates: SpanS
     return text[:1].upper() + text[1:]
 
 
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+_RELATIVES = {"which", "who", "that", "whom"}
+
+
+def _subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+
+
+def _noun_phrase(head: Token) -> str:
+    """The noun with its determiners and modifiers before it ("the nuclear tests")."""
+    start = min([t.left_edge.i for t in head.lefts if not t.is_punct], default=head.i)
+    return head.doc[start : head.i + 1].text
+
+
+def _as_clause(anchor: Token, text: str) -> str | None:
+    """A timeline line that reads as a clause: a verb's phrase with its subject. A relative
+    clause gets its noun for "which" ("Which had condemned" -> "The council had condemned"),
+    a second verb the subject of the first ("Worsened on Thursday" -> "Talks worsened on
+    Thursday"); a verb with no subject to find ("Carried out since 2006") is left out.
+    Event nouns ("the summit in June") stand as they are."""
+    if anchor.pos_ not in ("VERB", "AUX"):
+        return text
+    subject = _subject(anchor)
+    if subject is not None and subject.lower_ in _RELATIVES and anchor.dep_ == "relcl":
+        if subject.i != anchor.left_edge.i and text.split()[:1] != [subject.text.title()]:
+            return text
+        named = _noun_phrase(anchor.head)
+        rest = text.split(" ", 1)[1] if " " in text else ""
+        return f"{named[:1].upper()}{named[1:]} {rest}".strip()
+    if subject is not None:
+        return text
+    verb = anchor
+    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+        subject = _subject(verb)
+        if subject is not None and subject.lower_ not in _RELATIVES:
+            named = _noun_phrase(subject)
+            return f"{named[:1].upper()}{named[1:]} {text[:1].lower()}{text[1:]}"
+    return None
+
+
 def find_events(
     doc: Doc,
     times: Sequence[TimeMention],
@@ -105,7 +146,8 @@ def find_events(
         if anchor is None:
             continue
         text = _phrase_text(anchor, span, skip, dates)
-        if len(text.split()) < 3:
+        text = _as_clause(anchor, text)
+        if text is None or len(text.split()) < 3:
             continue
         first, last = anchor.left_edge, anchor.right_edge
         start, end = first.idx, last.idx + len(last)
