@@ -91,3 +91,11 @@ def test_a_signature_after_a_dash_is_the_person_without_the_dash(nlp):
     text = "\u201cYou are not a leader, you are a dictator.\u201d \u2015 Marta N Luis Obregon"
     found = names(nlp, text, "person") | names(nlp, text, "org")
     assert all(not n[:1].isspace() and n[:1] != "\u2015" for n in found)
+
+
+def test_a_country_written_as_an_abbreviation_is_not_an_organisation(nlp):
+    entries = find_people(nlp("Officials urged ROK President Moon Jae-in's government to act, "
+                              "and the DPRK said it would wait for the talks."))
+    orgs = {e.name for e in entries if e.kind == "org"}
+    assert "ROK" not in orgs and "DPRK" not in orgs
+    assert "Moon Jae-in" in {e.name for e in entries if e.kind == "person"}
