@@ -21,6 +21,7 @@ from bot.nlp.names import (
     surname_keys,
 )
 from bot.nlp.people.checks import (
+    company_keys,
     company_words,
     is_false_lone_person,
     lone_person_is_org,
@@ -303,7 +304,8 @@ def _people_that_are_orgs(
     """Move one-word 'people' the article treats as companies or outlets to the organisations,
     joining an organisation already found under the same name."""
     companies = company_words(orgs)
-    by_key = {name_key(f): o for o in orgs for f in o.forms}
+    by_key = {k: o for o in orgs for f in o.forms for k in company_keys(f)}
+    by_key.update({name_key(f): o for o in orgs for f in o.forms})  # its own name first
     kept: list[_Entity] = []
     for person in people:
         if not lone_person_is_org(doc, person, companies):

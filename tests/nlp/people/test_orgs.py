@@ -99,3 +99,13 @@ def test_a_country_written_as_an_abbreviation_is_not_an_organisation(nlp):
     orgs = {e.name for e in entries if e.kind == "org"}
     assert "ROK" not in orgs and "DPRK" not in orgs
     assert "Moon Jae-in" in {e.name for e in entries if e.kind == "person"}
+
+
+def test_a_company_named_without_its_suffix_stays_the_company(nlp):
+    entries = find_people(nlp(
+        "Tony Lama Co. said an investment fund proposed a new offer. Neither the fund nor Tony "
+        "Lama gave a reason, and Tony Lama said it would submit the offer to its board. "
+        "Montedison S.p.A. began a tender offer; Montedison owns 72% of the shares."))
+    assert not any(e.kind == "person" for e in entries), entries
+    (tony,) = [e for e in entries if "Tony Lama" in e.name]  # one company, all its mentions
+    assert tony.kind == "org" and len(tony.mentions) == 3
