@@ -108,15 +108,22 @@ def main() -> None:
         tallies = {
             kind: {label: Tally() for label in (*LABELS, "ALL")} for kind in ("exact", "relaxed")
         }
+        by_set: dict[str, dict[str, dict[str, Tally]]] = {}
         for row in rows:
-            body = body_of(common.DEV / "quotes" / row["doc"] / "DOC.md")
+            body = body_of(_article(row))
             limit = row["limit"]
             gold = [(s, e, label) for s, e, label, *_ in row["mentions"]]
             predicted = [span for span in system(body) if span[1] <= limit]
             score(gold, predicted, tallies)
+            part = by_set.setdefault(_set_of(row), {
+                kind: {label: Tally() for label in (*LABELS, "ALL")}
+                for kind in ("exact", "relaxed")})
+            score(gold, predicted, part)
             if args.show and name == "find_people":
-                _show(row["doc"], body, set(gold), set(predicted))
+                _show(row.get("doc") or row["path"], body, set(gold), set(predicted))
         results[name] = tallies
+        for part_name, part in sorted(by_set.items()):
+            results[f"{name} on {part_name}"] = part
     print(f"{len(rows)} articles, {sum(len(r['mentions']) for r in rows)} gold mentions")
     for name, tallies in results.items():
         print(f"\n{name}")
@@ -124,6 +131,17 @@ def main() -> None:
             print(f"  exact   {label:<3} {tallies['exact'][label].line()}")
         for label in (*LABELS, "ALL"):
             print(f"  overlap {label:<3} {tallies['relaxed'][label].line()}")
+
+
+def _article(row: dict) -> Path:
+    """A gold row names a PolNeAR article ("doc") or any dev article by its path ("path")."""
+    if "path" in row:
+        return common.DEV / row["path"]
+    return common.DEV / "quotes" / row["doc"] / "DOC.md"
+
+
+def _set_of(row: dict) -> str:
+    return "PolNeAR" if "doc" in row else row["path"].split("/")[1]
 
 
 def _show(doc: str, body: str, gold: set[Span], predicted: set[Span]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import answers, ingest, memory, poll, startup, stories
+from bench import answers, ingest, longtext, memory, poll, startup, stories
 
 pytestmark = pytest.mark.slow
 
@@ -103,3 +103,13 @@ def test_stories_scores_the_labelled_dev_set_and_the_summit(results: Path) -> No
     if (stories.common.DEV / "timex").exists():
         assert data["dev"]["articles"] == 6
         assert 0 < data["dev"]["precision"] <= 1 and 0 < data["dev"]["recall"] <= 1
+def test_longtext_times_the_extraction_of_one_long_article_against_its_parse(
+    results: Path,
+) -> None:
+    longtext.main(["--chars", "6000", "--rounds", "1", "--results-dir", str(results)])
+    data = _written(results, "longtext")
+    (only,) = data["rounds"]
+    assert 5000 < only["chars"] <= 6000 and only["tokens"] > 500
+    assert only["bare_spacy_s"] > 0 and only["extraction_s"] > 0 and only["extraction_mb"] > 0
+    assert only["found"]["people"] > 0 and only["found"]["sentences"] > 0
+    assert data["ratio_to_bare_spacy"] > 0 and isinstance(data["meets_target"], bool)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
 from bot.models import EventMention, PersonMention, TimeMention
+from bot.nlp.text import SpanSet
 
 _DATED_PRECISIONS = {"day", "month", "year", "week", "time", "quarter"}
 _MAX_WORDS = 36
@@ -44,16 +46,14 @@ def _anchor(tokens: Span) -> Token | None:
     return token if token.pos_ in ("VERB", "AUX") else None
 
 
-def _phrase_text(anchor: Token, exclude: Span,
-                 skip_spans: Sequence[tuple[int, int]] = (),
-                 other_dates: Sequence[tuple[int, int]] = ()) -> str:
+def _phrase_text(anchor: Token, exclude: Span, skip_spans: SpanSet, dates: SpanSet) -> str:
     """The anchor's phrase without quotes, a leading "On Thursday, " or later clauses that
     carry dates of their own (those are other events; "although ..." is part of this one)."""
-    skip: set[int] = {t.i for t in anchor.subtree
-                      if any(s <= t.idx < e for s, e in skip_spans)}
+    skip: set[int] = {t.i for t in anchor.subtree if skip_spans.contains(t.idx)}
     for child in anchor.children:
         inside = any(exclude.start <= t.i < exclude.end for t in child.subtree)
-        dated = any(s <= t.idx < e for t in child.subtree for s, e in other_dates)
+        # `dates` holds this event's own date too, but a child holding it is `inside`
+        dated = not inside and any(dates.contains(t.idx) for t in child.subtree)
         if child.dep_ in _OTHER_CLAUSES and child.i > anchor.i and not inside and dated:
             skip.update(t.i for t in child.subtree)
         if inside and child.i < anchor.i and child.dep_ in ("prep", "npadvmod") \
@@ -76,6 +76,47 @@ def _phrase_text(anchor: Token, exclude: Span,
     return text[:1].upper() + text[1:]
 
 
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+_RELATIVES = {"which", "who", "that", "whom"}
+
+
+def _subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+
+
+def _noun_phrase(head: Token) -> str:
+    """The noun with its determiners and modifiers before it ("the nuclear tests")."""
+    start = min([t.left_edge.i for t in head.lefts if not t.is_punct], default=head.i)
+    return head.doc[start : head.i + 1].text
+
+
+def _as_clause(anchor: Token, text: str) -> str | None:
+    """A timeline line that reads as a clause: a verb's phrase with its subject. A relative
+    clause gets its noun for "which" ("Which had condemned" -> "The council had condemned"),
+    a second verb the subject of the first ("Worsened on Thursday" -> "Talks worsened on
+    Thursday"); a verb with no subject to find ("Carried out since 2006") is left out.
+    Event nouns ("the summit in June") stand as they are."""
+    if anchor.pos_ not in ("VERB", "AUX"):
+        return text
+    subject = _subject(anchor)
+    if subject is not None and subject.lower_ in _RELATIVES and anchor.dep_ == "relcl":
+        if subject.i != anchor.left_edge.i and text.split()[:1] != [subject.text.title()]:
+            return text
+        named = _noun_phrase(anchor.head)
+        rest = text.split(" ", 1)[1] if " " in text else ""
+        return f"{named[:1].upper()}{named[1:]} {rest}".strip()
+    if subject is not None:
+        return text
+    verb = anchor
+    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+        subject = _subject(verb)
+        if subject is not None and subject.lower_ not in _RELATIVES:
+            named = _noun_phrase(subject)
+            return f"{named[:1].upper()}{named[1:]} {text[:1].lower()}{text[1:]}"
+    return None
+
+
 def find_events(
     doc: Doc,
     times: Sequence[TimeMention],
@@ -88,10 +129,15 @@ def find_events(
     relative to when the speaker spoke, which the article does not always say.
     """
     events: list[EventMention] = []
+    skip = SpanSet(skip_spans)
+    dates = SpanSet((t.start, t.end) for t in times)
+    person_spans = sorted((s, e, k) for k, p in enumerate(people) if p.kind == "person"
+                          for s, e in p.mentions)
+    person_starts = [s for s, _, _ in person_spans]
     for time in times:
         if time.type not in ("DATE", "TIME") or (time.precision or "") not in _DATED_PRECISIONS:
             continue
-        if any(s < time.end and time.start < e for s, e in skip_spans):
+        if skip.overlaps(time.start, time.end):
             continue
         span = doc.char_span(time.start, time.end, alignment_mode="expand")
         if span is None or len(span) == 0:
@@ -99,16 +145,15 @@ def find_events(
         anchor = _anchor(span)
         if anchor is None:
             continue
-        others = [(t.start, t.end) for t in times if t is not time]
-        text = _phrase_text(anchor, span, skip_spans, others)
-        if len(text.split()) < 3:
+        text = _phrase_text(anchor, span, skip, dates)
+        text = _as_clause(anchor, text)
+        if text is None or len(text.split()) < 3:
             continue
-        subtree = list(anchor.subtree)
-        start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
-        names = tuple(
-            p.name for p in people
-            if p.kind == "person" and any(start <= s and e <= end for s, e in p.mentions)
-        )
+        first, last = anchor.left_edge, anchor.right_edge
+        start, end = first.idx, last.idx + len(last)
+        lo, hi = bisect.bisect_left(person_starts, start), bisect.bisect_left(person_starts, end)
+        found = sorted({k for _, e, k in person_spans[lo:hi] if e <= end})
+        names = tuple(people[k].name for k in found)
         events.append(EventMention(time=time, text=text, people=names,
                                    sentence_start=anchor.sent.start_char))
     return events

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from bot.models import PersonMention
 from bot.nlp.name_words import ACRONYM_FILLERS, HONORIFICS, NAME_PARTICLES, ROLE_WORDS
@@ -23,31 +24,38 @@ def _fold(text: str) -> str:
 
 def name_words(name: str) -> list[str]:
     """The folded words of a name: no honorific, possessive, leading 'the' or punctuation."""
+    return list(_name_words(name))
+
+
+@lru_cache(maxsize=16384)
+def _name_words(name: str) -> tuple[str, ...]:
+    # Cached: one article asks about the same few names thousands of times.
     words = _fold(name).split()
     if words and _POSSESSIVE.search(words[-1]):
         words[-1] = _POSSESSIVE.sub("", words[-1])
     while words and (words[0].rstrip(".") in HONORIFICS or words[0] == "the"):
         words = words[1:]
-    return [w for w in (_DROP.sub("", w) for w in words) if w.strip("-.")]
+    return tuple(w for w in (_DROP.sub("", w) for w in words) if w.strip("-."))
 
 
 def _word_key(word: str) -> str:
     return "".join(_SPLIT.split(word))
 
 
+@lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """A key that spelling variants share: 'Jean-Luc Picard', 'Jean Luc Picard', 'JEAN LUC ...'."""
     return "".join(_word_key(w) for w in name_words(name))
 
 
-def _parts(name: str) -> list[str]:
+def name_parts(name: str) -> list[str]:
     """Name split into comparable parts; hyphenated given names split ('Jong-un' -> jong, un)."""
-    return [p for w in name_words(name) for p in _SPLIT.split(w) if p]
+    return [p for w in _name_words(name) for p in _SPLIT.split(w) if p]
 
 
 def is_full_name(name: str) -> bool:
     """True when a person's name has more than one word (a surname alone is not full)."""
-    return len(name_words(name)) > 1
+    return len(_name_words(name)) > 1
 
 
 def surname_keys(full_name: str) -> set[str]:
@@ -73,7 +81,7 @@ def full_names_compatible(a: str, b: str) -> bool:
     """
     if name_key(a) == name_key(b):
         return True
-    pa, pb = _parts(a), _parts(b)
+    pa, pb = name_parts(a), name_parts(b)
     short, long_ = (pa, pb) if len(pa) <= len(pb) else (pb, pa)
     if len(short) < 2 or short == long_:
         return short == long_

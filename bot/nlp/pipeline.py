@@ -14,11 +14,12 @@ from spacy.tokens import Doc
 
 from bot.errors import ConfigError
 from bot.models import Analysis, ArticleDraft, PersonMention, QuoteMention
-from bot.nlp.boilerplate import boilerplate_spans, overlaps
+from bot.nlp.boilerplate import boilerplate_spans
 from bot.nlp.events import find_events
-from bot.nlp.people import find_people, person_at
+from bot.nlp.people import EntryIndex, find_people
 from bot.nlp.quotes import find_quotes
 from bot.nlp.summary import fit_for_summary
+from bot.nlp.text import SpanSet, doc_text
 from bot.nlp.timex import find_times
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,13 @@ def load_model(name: str) -> Language:
     )
 
 
-def _sentence_spans(doc: Doc, skip: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+def _sentence_spans(
+    doc: Doc, skip: SpanSet | Sequence[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
     """Body sentences that could stand in a summary; a line break always ends a sentence."""
+    skip = skip if isinstance(skip, SpanSet) else SpanSet(skip)
     spans = []
-    text = doc.text  # once: spaCy rebuilds it on every access
+    text = doc_text(doc)
     for sent in doc.sents:
         start = sent.start_char
         for piece in text[sent.start_char:sent.end_char].split("\n"):
@@ -53,7 +57,7 @@ def _sentence_spans(doc: Doc, skip: list[tuple[int, int]]) -> tuple[tuple[int, i
             lead = len(piece) - len(piece.lstrip())
             s, e = start + lead, start + lead + len(stripped)
             start += len(piece) + 1
-            if stripped and not overlaps(skip, s, e) and fit_for_summary(stripped):
+            if stripped and not skip.overlaps(s, e) and fit_for_summary(stripped):
                 spans.append((s, e))
     return tuple(spans)
 
@@ -85,19 +89,19 @@ def _canonical_speakers(
 
     A named speaker with no entry gets one (appended to `people`), so /who and /quote agree.
     """
+    index = EntryIndex(people)
     result = []
     for quote in quotes:
         person = None
         if quote.speaker_span is not None:
-            person = person_at(people, *quote.speaker_span)
+            person = index.at(*quote.speaker_span)
         if person is None and quote.speaker:
-            wanted = quote.speaker.lower()
-            person = next((p for p in people if p.name.lower() == wanted
-                           or wanted in (a.lower() for a in p.aliases)), None)
+            person = index.named(quote.speaker)
         if person is None:
             person = _speaker_entry(quote, text)
             if person is not None:
                 people.append(person)
+                index.add(person)
         if person is not None:
             quote = QuoteMention(quote.start, quote.end, quote.text, person.name, quote.cue,
                                  quote.speaker_span)
@@ -107,11 +111,12 @@ def _canonical_speakers(
 
 def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:
     """Everything the extractors find in one parsed article."""
-    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    text = doc_text(doc)
     skip = list(boilerplate_spans(text))
+    furniture = SpanSet(skip)
     people = list(find_people(doc))
-    times = [t for t in find_times(doc, published) if not overlaps(skip, t.start, t.end)]
-    found = [q for q in find_quotes(doc) if not overlaps(skip, q.start, q.end)]
+    times = [t for t in find_times(doc, published) if not furniture.overlaps(t.start, t.end)]
+    found = [q for q in find_quotes(doc) if not furniture.overlaps(q.start, q.end)]
     quotes = _canonical_speakers(found, people, text)
     events = find_events(doc, times, people, skip + [(q.start, q.end) for q in quotes])
     return Analysis(
@@ -119,7 +124,7 @@ def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:
         times=tuple(times),
         quotes=quotes,
         events=tuple(events),
-        sentences=_sentence_spans(doc, skip),
+        sentences=_sentence_spans(doc, furniture),
     )
 
 

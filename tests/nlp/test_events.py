@@ -58,3 +58,15 @@ def test_a_later_clause_with_a_date_of_its_own_is_another_event(nlp):
                         "start in March 2024.")
     assert "construction" not in found["2023-06-06"]
     assert found["2024-03"].lower().startswith("construction will start")
+
+
+def test_timeline_lines_are_clauses_not_fragments(nlp):
+    found = events(nlp, "The port strike began in May and worsened on Thursday, when "
+                        "dockers blocked the gates. The union, which had condemned the "
+                        "pay offer on Monday, called a vote. Sanctions followed the missile "
+                        "tests carried out since 2006 by the army.")
+    lines = list(found.values())
+    for fragment in ("Worsened", "Which", "Carried"):
+        assert not any(line.startswith(fragment) for line in lines), lines
+    assert any(line.startswith(("The union had condemned", "Union had condemned"))
+               for line in lines), lines

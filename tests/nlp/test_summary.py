@@ -55,3 +55,65 @@ def test_page_furniture_is_recognised():
         assert is_boilerplate(line), line
     for line in ("By Friday, the talks had collapsed.", "Read the statement, he said."):
         assert not is_boilerplate(line), line
+
+
+# A story two outlets carry: both open with the same event in other words; two ministers speak.
+STORY_1 = [
+    "Finance minister Lena Holt on Tuesday ended three days of trade talks in Oslo with "
+    "her Danish counterpart.",
+    "The talks covered fishing quotas, port fees and a shared rail link across the border.",
+    "Holt said the fishing agreement would protect coastal jobs for the next decade.",
+    "Holt also said the rail link needed more funding before work could start.",
+    "Officials in Oslo said the port fees would be reviewed again next spring.",
+    "The delegation left Oslo by train on Tuesday evening after a final dinner.",
+    "Berg told reporters that Denmark wanted firm guarantees on port fees before signing.",
+]
+STORY_2 = [
+    "Danish minister Karl Berg returned to Copenhagen on Wednesday after concluding trade "
+    "talks with Norway's finance minister Lena Holt.",
+    "Berg told reporters that Denmark needs firm guarantees on port fees from Norway.",
+    "Holt said the fishing deal would protect jobs in coastal towns for ten years.",
+    "The two ministers also discussed a rail link and fishing quotas during the talks.",
+    "Berg said the talks were friendly and productive despite the disagreement on fees.",
+]
+
+
+def _story() -> list[Candidate]:
+    return [Candidate(1, i, s, "2024-05-07") for i, s in enumerate(STORY_1)] + \
+           [Candidate(2, i, s, "2024-05-08") for i, s in enumerate(STORY_2)]
+
+
+def test_each_main_persons_statement_is_carried():
+    texts = [p.text for p in summarize(_story())]
+    assert any(t.startswith(("Holt said", "Holt also said")) for t in texts), texts
+    assert any(t.startswith(("Berg told", "Berg said")) for t in texts), texts
+
+
+def test_no_two_summary_sentences_restate_each_other():
+    texts = [p.text for p in summarize(_story())]
+    # the two outlets' leads report one event (talks ended / minister returned): one of them
+    assert sum(t.startswith(("Finance minister Lena Holt", "Danish minister")) for t in texts) \
+        == 1, texts
+    # one person's one point, reported by both outlets, is said once
+    assert sum("fishing" in t and "jobs" in t for t in texts) <= 1, texts
+    assert sum("guarantees" in t for t in texts) <= 1, texts
+
+
+def test_the_demo_story_summary_carries_both_leaders_statements_once(nlp):
+    """The bundled demo (two outlets on one summit), through the real analysis."""
+    from pathlib import Path
+
+    from bot.ingest.files import read_file
+    from bot.nlp.pipeline import analyze_doc
+
+    candidates = []
+    demo = sorted((Path(__file__).parents[2] / "bot" / "demo_data").glob("*.md"))
+    for k, path in enumerate(demo):
+        (draft,) = read_file(path)
+        analysis = analyze_doc(nlp(draft.text), draft.published)
+        candidates += [Candidate(k, i, draft.text[s:e].strip(), str(draft.published))
+                       for i, (s, e) in enumerate(analysis.sentences)]
+    texts = [p.text for p in summarize(candidates)]
+    assert any("Putin" in t and "security guarantees" in t for t in texts), texts
+    assert any(t.startswith("Kim") and "attitude" in t for t in texts), texts
+    assert not any("returned home" in t for t in texts), texts  # the lead says it already

@@ -1,5 +1,5 @@
 """People and organisations: entities cleaned, merged within an article, given their roles."""
 
-from bot.nlp.people.extract import find_people, person_at
+from bot.nlp.people.extract import EntryIndex, find_people, person_at
 
-__all__ = ["find_people", "person_at"]
+__all__ = ["EntryIndex", "find_people", "person_at"]

@@ -96,27 +96,36 @@ def _titled_thing(doc: Doc, member: _Member) -> bool:
 
 
 def company_words(orgs: Iterable[C]) -> set[str]:
-    """Keys of first words of company names ('Acme Tools Co.' -> 'acme')."""
-    found: set[str] = set()
-    for org in orgs:
-        for member in org.members:
-            words = name_words(member.text)
-            if len(words) >= 2 and words[-1].rstrip(".") in COMPANY_SUFFIXES:
-                found.add(name_key(words[0]))
-    return found
+    """Keys of what a company is also called: its first word and its name without the suffix
+    ('Acme Tools Co.' -> 'acme', 'acmetools'; 'Tony Lama Co.' -> 'tonylama'), without initials
+    ('A.L. Williams Corp.' -> 'williams'); 'S.p.A.' and 'N.V.' count as 'spa' and 'nv'."""
+    return {key for org in orgs for member in org.members for key in company_keys(member.text)}
+
+
+def company_keys(name: str) -> set[str]:
+    """What one company name is also called (see company_words); nothing for other names."""
+    words = name_words(name)
+    if len(words) < 2 or words[-1].replace(".", "") not in COMPANY_SUFFIXES:
+        return set()
+    stem = words[:-1]
+    named = [w for w in stem if "." not in w] or stem
+    return {name_key(stem[0]), name_key(" ".join(stem)), name_key(named[0]),
+            name_key(" ".join(named))}
 
 
 def lone_person_is_org(doc: Doc, cluster: _Cluster, companies: set[str]) -> bool:
-    """A one-word 'person' the article treats as an outlet or a company.
+    """A 'person' the article treats as an outlet or a company.
 
-    'Acme' where the article names 'Acme Tools Co.'; 'the Gannett newspaper chain';
+    'Acme' or 'Acme Tools' where the article names 'Acme Tools Co.'; 'the Gannett newspaper chain';
     "Acme's chief executive"; 'an analyst at Acme'. A word ever written after a title
     ('President Obama') stays a person.
     """
     members: list[_Member] = cluster.members
-    if any(is_full_name(m.text) for m in members) or any(
-        after_title(doc, m.start) for m in members
-    ):
+    if any(after_title(doc, m.start) for m in members):
+        return False
+    if all(name_key(m.text) in companies for m in members):
+        return True  # "Tony Lama" where the article names "Tony Lama Co."
+    if any(is_full_name(m.text) for m in members):
         return False
     if name_key(members[0].text) in companies:
         return True

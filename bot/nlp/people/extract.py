@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,9 +17,11 @@ from bot.nlp.names import (
     full_names_compatible,
     is_full_name,
     name_key,
+    name_parts,
     surname_keys,
 )
 from bot.nlp.people.checks import (
+    company_keys,
     company_words,
     is_false_lone_person,
     lone_person_is_org,
@@ -65,12 +68,13 @@ class _Entity:
     def core_forms(self) -> list[str]:
         """Full forms without a stray leading word: 'Ana Ruiz', not 'Universe Ana Ruiz'."""
         full = self.full_forms
-        shorter = {name_key(f) for f in full}
-        return [
+        shorter = {name_key(f) for f in set(full)}
+        core = {
             f
-            for f in full
+            for f in set(full)
             if not any(name_key(f).endswith(k) and k != name_key(f) for k in shorter)
-        ]
+        }
+        return [f for f in full if f in core]
 
     @property
     def first(self) -> int:
@@ -94,6 +98,49 @@ def person_at(entries: Sequence[PersonMention], start: int, end: int) -> PersonM
             if best is None or rank > best:
                 best, found = rank, entry
     return found
+
+
+class EntryIndex:
+    """The article's entries by mention offset and by name, for many look-ups in log time
+    (one per quotation): the same answers as `person_at` and a scan of names and aliases."""
+
+    def __init__(self, entries: Sequence[PersonMention] = ()) -> None:
+        self._mentions: list[tuple[int, int, int, PersonMention]] = []  # start, end, order
+        self._longest = 0
+        self._by_name: dict[str, PersonMention] = {}
+        self._count = 0
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: PersonMention) -> None:
+        for start, end in entry.mentions:
+            bisect.insort(self._mentions, (start, end, self._count, entry),
+                          key=lambda m: (m[0], m[1], m[2]))
+            self._longest = max(self._longest, end - start)
+        for form in (entry.name, *entry.aliases):
+            self._by_name.setdefault(form.lower(), entry)
+        self._count += 1
+
+    def at(self, start: int, end: int) -> PersonMention | None:
+        """As `person_at`: persons before organisations, then the widest overlap, then the
+        first entry."""
+        lo = bisect.bisect_left(self._mentions, start - self._longest, key=lambda m: m[0])
+        best: tuple[bool, int, int] | None = None
+        found: PersonMention | None = None
+        for m_start, m_end, order, entry in self._mentions[lo:]:
+            if m_start >= max(end, start + 1):
+                break
+            overlap = min(end, m_end) - max(start, m_start)
+            if overlap <= 0 and not (start == end and m_start <= start < m_end):
+                continue
+            rank = (entry.kind == "person", overlap, -order)
+            if best is None or rank > best:
+                best, found = rank, entry
+        return found
+
+    def named(self, name: str) -> PersonMention | None:
+        """The first entry called `name` or with it as an alias (any case)."""
+        return self._by_name.get(name.lower())
 
 
 def find_people(doc: Doc) -> list[PersonMention]:
@@ -190,27 +237,57 @@ def _add_without_overlap(kept: list[Candidate], extra: list[Candidate]) -> list[
 
 
 def _cluster_people(candidates: list[Candidate]) -> list[_Entity]:
-    """Full names by compatibility; a lone surname or given name joins the most salient match."""
+    """Full names by compatibility; a lone surname or given name joins the most salient match.
+
+    Indexed by last name part and key (two compatible full names share one of them), so a long
+    article with hundreds of people costs linear time, not a comparison of every pair.
+    """
     full: list[_Entity] = []
+    by_part: dict[str, list[_Entity]] = {}
+    forms: dict[int, set[str]] = {}  # id(entity) -> its distinct full forms
+    order: dict[int, int] = {}  # id(entity) -> its place in `full`
     for cand in (c for c in candidates if is_full_name(c.text)):
-        fits = [e for e in full if any(full_names_compatible(cand.text, f) for f in e.full_forms)]
+        near = {id(e): e for k in _full_name_keys(cand.text) for e in by_part.get(k, ())}
+        fits = sorted(near.values(), key=lambda e: order[id(e)])  # first introduced first
+        fits = [e for e in fits if any(full_names_compatible(cand.text, f) for f in forms[id(e)])]
         if fits:
-            max(fits, key=_Entity.salience).members.append(cand)
+            target = max(fits, key=_Entity.salience)
+            target.members.append(cand)
         else:
-            full.append(_Entity("person", [cand]))
+            target = _Entity("person", [cand])
+            order[id(target)] = len(full)
+            full.append(target)
+            forms[id(target)] = set()
+        if cand.text not in forms[id(target)]:
+            forms[id(target)].add(cand.text)
+            for k in _full_name_keys(cand.text):
+                if target not in by_part.setdefault(k, []):
+                    by_part[k].append(target)
     singles: dict[str, _Entity] = {}
     salience = {id(e): e.salience() for e in full}  # fixed before lone names join
+    by_surname: dict[str, list[_Entity]] = {}
+    for entity in full:
+        for form in set(entity.core_forms):
+            for key in surname_keys(form):
+                if entity not in by_surname.setdefault(key, []):
+                    by_surname[key].append(entity)
     lone_by_key: dict[str, list[Candidate]] = {}
     for cand in (c for c in candidates if not is_full_name(c.text)):
         lone_by_key.setdefault(name_key(cand.text), []).append(cand)
     for key, lone in lone_by_key.items():
-        fits = [e for e in full if any(key in surname_keys(f) for f in e.core_forms)]
+        fits = by_surname.get(key, [])
         target = max(fits, key=lambda e: salience[id(e)]) if fits else None
         if target is not None and not _someone_else(lone, fits, target):
             target.members.extend(lone)
         else:
             singles.setdefault(key, _Entity("person")).members.extend(lone)
     return full + list(singles.values())
+
+
+def _full_name_keys(name: str) -> set[str]:
+    """Index keys of a full name: its key and its last part (what compatible names share)."""
+    parts = name_parts(name)
+    return {name_key(name), parts[-1]} if parts else {name_key(name)}
 
 
 def _someone_else(lone: list[Candidate], fits: list[_Entity], target: _Entity) -> bool:
@@ -227,7 +304,8 @@ def _people_that_are_orgs(
     """Move one-word 'people' the article treats as companies or outlets to the organisations,
     joining an organisation already found under the same name."""
     companies = company_words(orgs)
-    by_key = {name_key(f): o for o in orgs for f in o.forms}
+    by_key = {k: o for o in orgs for f in o.forms for k in company_keys(f)}
+    by_key.update({name_key(f): o for o in orgs for f in o.forms})  # its own name first
     kept: list[_Entity] = []
     for person in people:
         if not lone_person_is_org(doc, person, companies):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -199,7 +200,7 @@ def classify(
     start: int,
     end: int,
     places: set[str],
-    known_people: dict[str, set[str]],
+    known_people: KnownPeople,
     org_texts: set[str],
 ) -> str | None:
     """'person', 'org' or None (not a name we keep) for a cleaned entity span.
@@ -214,7 +215,7 @@ def classify(
     key = name_key(text)
     single = len(name_words(text)) == 1
     matches_person = folded in known_people or (
-        single and any(key in keys for keys in known_people.values())
+        single and key in known_people.keys_of_all
     )
     if folded in PLATFORMS:  # "posted on Twitter"; alone on a line it is a share button
         return "org" if in_prose(doc, start) else None
@@ -288,9 +289,18 @@ def _after_dash(doc: Doc, start: int) -> bool:
     return before is None or before.is_space or before.is_quote or before.text in ".!?"
 
 
-def known_people(doc: Doc) -> dict[str, set[str]]:
+class KnownPeople(dict[str, set[str]]):
+    """Folded full name -> its words' keys, for the article's PERSON spans."""
+
+    @cached_property
+    def keys_of_all(self) -> set[str]:
+        """Every word key of every known name: one look-up per entity, not a scan of names."""
+        return set().union(*self.values())
+
+
+def known_people(doc: Doc) -> KnownPeople:
     """Folded full names (and surnames) of the article's PERSON spans, for relabelling."""
-    found: dict[str, set[str]] = {}
+    found = KnownPeople()
     for ent in doc.ents:
         titled_org = ent.label_ == "ORG" and after_title(doc, ent.start)
         if ent.label_ != "PERSON" and not titled_org:

@@ -61,8 +61,10 @@ CITIES = word_set(
     """
 ) | frozenset({"buenos aires", "kuala lumpur", "hong kong", "addis ababa", "tel aviv", "new york"})
 
-# Abbreviations of countries: places, not organisations or people.
-COUNTRY_ABBREVIATIONS = word_set("us usa u.s. u.s.a. uk u.k. uae prc roc drc ussr gb")
+# Abbreviations of countries: places, never organisations or people ("ROK President Moon").
+COUNTRY_ABBREVIATIONS = word_set(
+    "us usa u.s. u.s.a. uk u.k. uae u.a.e. prc roc rok dprk drc ussr gb ksa frg gdr"
+)
 
 # Capitalised words the model tags as names that are page furniture or common nouns.
 NOT_NAMES = word_set(

@@ -12,6 +12,7 @@ from bot.nlp.quotes.marks import MarkedSpan
 from bot.nlp.quotes.orgs import OrgIndex
 from bot.nlp.quotes.people import SUBJECT_DEPS, PeopleIndex
 from bot.nlp.quotes.speakers import QUOTE_MARKS, Speaker, SpeakerFinder
+from bot.nlp.text import doc_text
 
 SENTENCE_END = frozenset({".", "!", "?"})
 DASHES = frozenset({"―", "—", "–", "--"})
@@ -47,6 +48,7 @@ class CueFinder(SpeakerFinder):
                 inside.update(range(part.start, part.end))
         super().__init__(doc, inside, people, orgs)
         self.para_starts = [start for start, _ in paras]
+        self._para_index = {start: k for k, start in enumerate(self.para_starts)}
 
     # ---- the public steps ----
 
@@ -74,7 +76,7 @@ class CueFinder(SpeakerFinder):
         return speakerless
 
     def opens_paragraph(self, span: MarkedSpan) -> bool:
-        return span.open_at in self.para_starts
+        return span.open_at in self._para_index
 
     def continues(self, before: MarkedSpan, span: MarkedSpan) -> bool:
         """A quotation without a cue goes on with the previous speaker when it follows in the
@@ -87,7 +89,7 @@ class CueFinder(SpeakerFinder):
 
     def _token_at(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""
-        text = self.doc.text
+        text = doc_text(self.doc)
         while offset < len(text) and text[offset].isspace() and text[offset] != "\n":
             offset += 1
         span = self.doc.char_span(offset, len(text), alignment_mode="expand")
@@ -95,7 +97,7 @@ class CueFinder(SpeakerFinder):
 
     def _starts_sentence(self, span: MarkedSpan) -> bool:
         i = span.open_at - 1
-        text = self.doc.text
+        text = doc_text(self.doc)
         while i >= 0 and text[i] in " \t\u00a0":
             i -= 1
         if i < 0 or text[i] == "\n":
@@ -135,7 +137,7 @@ class CueFinder(SpeakerFinder):
         if window[0].text in DASHES and len(window) > 1:
             speaker = self._speaker_in(window[1:])
             return Attribution(window[0].text, *speaker, True) if speaker[0] else None
-        last = self.doc.text[span.end - 1]
+        last = doc_text(self.doc)[span.end - 1]
         # the quoted words run on into the sentence ("to "vote" and said"): only a short closing
         # cue counts ("... "steals a handful" is held to account, Warren said.")
         runs_on = last.isalnum() and not self._starts_sentence(span)
@@ -205,7 +207,7 @@ class CueFinder(SpeakerFinder):
         verb that governs it ("blamed X's "unilateral" attitude", "a cashier who "steals" is
         held to account, Warren said"); failing that, a quotation of three words or more goes to
         the subject of its clause ("X is promising "..."") when that is a person or organisation."""
-        words = len(self.doc.text[span.start : span.end].split())
+        words = len(doc_text(self.doc)[span.start : span.end].split())
         child = self._attachment(span)
         if child is None:
             return None
@@ -264,11 +266,11 @@ class CueFinder(SpeakerFinder):
         """A paragraph that ends with a colon introduces the quotation below it ("She said:")."""
         if not self.opens_paragraph(span):
             return None
-        k = self.para_starts.index(span.open_at)
+        k = self._para_index[span.open_at]
         if k == 0:
             return None
         end = self.para_starts[k] - 1
-        text = self.doc.text
+        text = doc_text(self.doc)
         while end > 0 and text[end - 1].isspace():
             end -= 1
         if text[end - 1 : end] != ":":

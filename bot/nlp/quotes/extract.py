@@ -12,6 +12,7 @@ from bot.nlp.quotes.cues import Attribution, CueFinder
 from bot.nlp.quotes.marks import MarkedSpan, find_marked_spans, paragraphs
 from bot.nlp.quotes.orgs import OrgIndex
 from bot.nlp.quotes.people import PeopleIndex
+from bot.nlp.text import doc_text
 
 # "WALLACE: Let's start..." in a transcript: the label names the speaker.
 _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s")
@@ -19,7 +20,7 @@ _TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):
 
 def find_quotes(doc: Doc) -> list[QuoteMention]:
     """Direct quotations in `doc` (quote marks excluded from the spans) with speaker and cue."""
-    text = doc.text
+    text = doc_text(doc)
     spans = [s for s in find_marked_spans(text) if not s.nested]
     quoted = sorted(
         (s.open_at, (s.close_at if s.close_at is not None else s.end) + 1) for s in spans

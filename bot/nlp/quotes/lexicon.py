@@ -213,6 +213,7 @@ MALE_FIRST_NAMES = frozenset(
         vincent ralph eugene russell bobby mason philip louis harry howard fred mike bill jim tom
         bob dan tim ted chris mitch newt bernie rudy marco rand ben al barack vladimir boris
         emmanuel xi shinzo francis hugh ivan igor sergei dmitry ahmed mohammed muhammad ali omar
+        craig todd shawn marcus luis carlos antonio manuel victor martin curtis glenn tony
         """
     )
 )
@@ -229,6 +230,8 @@ FEMALE_FIRST_NAMES = frozenset(
         isabella theresa diana natalie brittany charlotte marie kayla alexis lori hillary michelle
         melania ivanka chelsea nikki elizabeth kellyanne hope huma loretta theresa angela marine
         hilary nancy susana jill tulsi kamala sonia ruth elena ellen
+        melanie tiffany crystal vanessa monica erica jasmine allison rose kristen
+        tina wendy valerie carla claire claudia irene paula sylvia yvonne
         """
     )
 )

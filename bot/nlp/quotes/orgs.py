@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from bot.nlp.quotes.lexicon import GROUP_NOUNS, ORG_NOUNS
+from bot.nlp.text import doc_text
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 GROUP_PRONOUN_REACH = 1500  # characters "it"/"they" may look back: organisations recur close by
@@ -59,7 +60,8 @@ class OrgIndex:
         self.doc = doc
         self._sent_starts = [sent.start_char for sent in doc.sents]
         self._items: list[list[tuple[int, int, OrgMention]]] = [[] for _ in self._sent_starts]
-        self._org_names: list[tuple[int, str]] = []  # (offset, name) of every ORG entity
+        # every ORG entity by the last word of its name: [(offset, name)] in text order
+        self._org_names: dict[str, list[tuple[int, str]]] = {}
         in_ent: set[int] = set()
         for ent in doc.ents:
             in_ent.update(range(ent.start, ent.end))
@@ -69,8 +71,9 @@ class OrgIndex:
             if ent.label_ in ORG_LABELS or (ent.label_ in PLACE_LABELS and subject):
                 name = _strip_article(ent.text)
                 self._add(OrgMention(ent.start_char, ent.end_char, name, False), _rank(ent.root))
-                if ent.label_ in ORG_LABELS:
-                    self._org_names.append((ent.start_char, name))
+                if ent.label_ in ORG_LABELS and name.split():
+                    last = name.lower().split()[-1]
+                    self._org_names.setdefault(last, []).append((ent.start_char, name))
         for tok in doc:
             if tok.i in in_ent or tok.dep_ not in SUBJECT_DEPS or tok.pos_ != "NOUN":
                 continue
@@ -91,16 +94,16 @@ class OrgIndex:
         """The name an organisation noun stands for: the latest ORG entity ending in that word
         ("the ministry" after "the Foreign Ministry"), else the phrase itself ("the campaign",
         "Clinton's campaign")."""
-        word = head.lower_
-        for offset, name in reversed(self._org_names):
-            if offset < head.idx and name.lower().split()[-1:] == [word]:
-                return name, head.idx
+        named = self._org_names.get(head.lower_, [])
+        k = bisect.bisect_left(named, head.idx, key=lambda item: item[0])
+        if k > 0:
+            return named[k - 1][1], head.idx
         left = [t for t in head.lefts if t.dep_ in ("det", "poss", "compound", "amod", "case")]
         start = min([t.left_edge.i for t in left], default=head.i)
         while start < head.i and (self.doc[start].is_punct or "\n" in self.doc[start].text):
             start += 1
         first = self.doc[start]
-        text = self.doc.text[first.idx : head.idx + len(head)]
+        text = doc_text(self.doc)[first.idx : head.idx + len(head)]
         name = _strip_article(text)
         return (name, first.idx) if name[:1].isupper() else (text, first.idx)
 

@@ -24,6 +24,7 @@ from bot.nlp.quotes.lexicon import (
     ROLE_SYNONYMS,
     TITLE_ROLES,
 )
+from bot.nlp.text import doc_text
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 SUBJECT_PRONOUNS = frozenset({"he", "she"})
@@ -88,13 +89,15 @@ class PeopleIndex:
         self.people: dict[str, Person] = {}
         self.mentions: list[Mention] = []
         self._memo: dict[int, Mention | None] = {}
+        self._keyed: dict[str, tuple[list[int], list[str], list[Mention]]] | None = None
+        self._roles: dict[str, list[tuple[int, frozenset[str], str]]] | None = None
         self._latest: dict[str, str] = {}  # a last (or first) name -> the latest full-name key
         # per sentence: (offset, rank, Mention or he/she Token) for every possible antecedent
         self._sent_starts: list[int] = []
         self._items: list[list[tuple[int, int, Mention | Token]]] = []
         # a paragraph break also ends a sentence: the parser sometimes runs one across it
         starts = {sent.start_char for sent in doc.sents}
-        starts.update(m.end() for m in re.finditer(r"\n\s*(?=\S)", doc.text))
+        starts.update(m.end() for m in re.finditer(r"\n\s*(?=\S)", doc_text(doc)))
         for start in sorted(starts):
             self._sent_starts.append(start)
             self._items.append([])
@@ -164,10 +167,11 @@ class PeopleIndex:
         name, votes for that gender: cheap, and right for most news prose ("his" and "her"
         are left out: they often belong to someone else in the sentence)."""
         doc = self.doc
+        text = doc_text(doc)
         for i, m in enumerate(self.mentions):
             if m.rank != 0:
                 continue
-            limit = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(doc.text)
+            limit = self.mentions[i + 1].start if i + 1 < len(self.mentions) else len(text)
             sent = self._sent_of(m.start)
             if sent + 2 < len(self._sent_starts):
                 limit = min(limit, self._sent_starts[sent + 2])
@@ -180,8 +184,22 @@ class PeopleIndex:
 
     def best_name(self, key: str, before: int) -> str:
         """The longest form of the person's name, preferring forms seen by `before`."""
-        seen = [m.text for m in self.mentions if m.key == key and m.start <= before]
-        return max(seen or self.people[key].names, key=len)
+        starts, longest, _ = self._by_key().get(key, ([], [], []))
+        k = bisect.bisect_right(starts, before)
+        return longest[k - 1] if k else max(self.people[key].names, key=len)
+
+    def _by_key(self) -> dict[str, tuple[list[int], list[str], list[Mention]]]:
+        """Per person: mention starts in text order, the longest form seen up to each, and the
+        mentions themselves (built once: speakers are looked up per quotation)."""
+        if self._keyed is None:
+            self._keyed = {}
+            for m in self.mentions:
+                starts, longest, mentions = self._keyed.setdefault(m.key, ([], [], []))
+                best = longest[-1] if longest and len(longest[-1]) >= len(m.text) else m.text
+                starts.append(m.start)
+                longest.append(best)
+                mentions.append(m)
+        return self._keyed
 
     def mention_in(self, start: int, end: int) -> Mention | None:
         """The first PERSON mention overlapping [start, end)."""
@@ -261,19 +279,33 @@ class PeopleIndex:
         words = {t.lower_ for t in head.children if t.dep_ in ("amod", "compound") and t.i < head.i}
         best: tuple[int, int] | None = None
         best_key = ""
-        for key, person in self.people.items():
-            for role_head, role_words, role_at in person.roles:
-                if role_head != want or role_at >= at or at - role_at > DESCRIPTION_REACH:
-                    continue
-                if (words - role_words) & {"former", "vice", "deputy", "first"}:
-                    continue  # "the former president" is not "the president"
-                score = (len(words & role_words), role_at)
-                if best is None or score > best:
-                    best, best_key = score, key
+        holders = self._role_holders().get(want, [])
+        lo = bisect.bisect_left(holders, at - DESCRIPTION_REACH, key=lambda r: r[0])
+        hi = bisect.bisect_left(holders, at, key=lambda r: r[0])
+        for role_at, role_words, key in holders[lo:hi]:
+            if (words - role_words) & {"former", "vice", "deputy", "first"}:
+                continue  # "the former president" is not "the president"
+            score = (len(words & role_words), role_at)
+            if best is None or score > best:
+                best, best_key = score, key
         if not best_key:
             return None
-        before = [m for m in self.mentions if m.key == best_key and m.start < at]
-        return before[-1] if before else None
+        starts, _, mentions = self._by_key()[best_key]
+        k = bisect.bisect_left(starts, at)
+        return mentions[k - 1] if k else None
+
+    def _role_holders(self) -> dict[str, list[tuple[int, frozenset[str], str]]]:
+        """Role head -> (offset, role words, person key) of every role given, in text order."""
+        if self._roles is None:
+            self._roles = {}
+            for key, person in self.people.items():
+                for role_head, role_words, role_at in person.roles:
+                    self._roles.setdefault(role_head, []).append((role_at, role_words, key))
+            for holders in self._roles.values():
+                holders.sort(key=lambda r: r[0])
+        return self._roles
+
+
 
 
 def _person_names(doc: Doc) -> list[Span]:

@@ -8,6 +8,7 @@ from bot.nlp.quotes.lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from bot.nlp.quotes.marks import CLOSERS, OPENERS, STRAIGHT
 from bot.nlp.quotes.orgs import OrgIndex, OrgMention
 from bot.nlp.quotes.people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
+from bot.nlp.text import doc_text
 
 QUOTE_MARKS = OPENERS + CLOSERS + STRAIGHT + "‘’'"
 NAME_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -108,7 +109,7 @@ class SpeakerFinder:
         if not self._is_text(tok):
             return False
         lo, hi = sorted((tok.idx, verb.idx))
-        return "\n" not in self.doc.text[lo:hi]
+        return "\n" not in doc_text(self.doc)[lo:hi]
 
     def _speaker_of_token(self, tok: Token, strict: bool = False) -> Speaker:
         """The best name for a subject token: a name, a resolved pronoun or description."""
@@ -149,7 +150,7 @@ class SpeakerFinder:
             return self._org_description(tok)
         if strict or not _animate(tok):
             return NOBODY  # "the summit ended": things do not speak
-        return self.doc.text[start:end], (start, end)
+        return doc_text(self.doc)[start:end], (start, end)
 
     def _org_description(self, head: Token) -> Speaker:
         name, start = self.orgs.describe(head)
@@ -200,22 +201,27 @@ class SpeakerFinder:
         Clinton, as it does when it is the subject itself (the possessor is named)."""
         if mention is None:
             return NOBODY
-        words = self.doc.text[mention.start : mention.end].split()
+        words = doc_text(self.doc)[mention.start : mention.end].split()
         if words and words[-1].lower() in OWN_ORG_NOUNS:
             owner = self.people.mention_in(mention.start, mention.end)
-            text = self.doc.text[owner.end : owner.end + 2] if owner is not None else ""
+            text = doc_text(self.doc)[owner.end : owner.end + 2] if owner is not None else ""
             if owner is not None and text in ("’s", "'s"):
                 return self._named(owner)
         return mention.name, (mention.start, mention.end)
 
     def _entity_name(self, tok: Token, phrase: list[Token]) -> Speaker:
-        ents = [e for e in self.doc.ents if e.start <= tok.i < e.end]
-        if ents:
-            start, end = ents[0].start_char, ents[0].end_char
+        if tok.ent_iob_ in ("B", "I"):  # the entity around tok, without a scan of doc.ents
+            first, last = tok.i, tok.i
+            while self.doc[first].ent_iob_ == "I" and first > 0:
+                first -= 1
+            while last + 1 < len(self.doc) and self.doc[last + 1].ent_iob_ == "I":
+                last += 1
+            start = self.doc[first].idx
+            end = self.doc[last].idx + len(self.doc[last])
         else:
             names = [t for t in phrase if t.pos_ == "PROPN"] or [tok]
             start, end = names[0].idx, names[-1].idx + len(names[-1])
-        name = self.doc.text[start:end]
+        name = doc_text(self.doc)[start:end]
         for article in ("The ", "the "):
             if name.startswith(article):
                 name, start = name[len(article) :], start + len(article)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from spacy.tokens import Doc
 
 from bot.models import TimeMention
+from bot.nlp.text import doc_text
 from bot.nlp.timex.calendar import find_month, find_year
 from bot.nlp.timex.compose import day_offset, second_day
 from bot.nlp.timex.context import Context
@@ -34,7 +36,7 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
     # Without a publication date, values that depend on it are blanked by _without_reference.
     context = Context(ref=published or date(2000, 1, 1))
     mentions: list[TimeMention] = []
-    body = doc.text  # Doc.text is rebuilt from the tokens on every access
+    body = doc_text(doc)
     spans = _candidate_spans(body)
     for start, end, rule in spans:
         text = body[start:end]
@@ -177,8 +179,15 @@ def _candidate_spans(text: str) -> list[tuple[int, int, str]]:
                 found.append((start, end, order, rule.name))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
     taken: list[tuple[int, int, str]] = []
+    # taken spans never overlap, so sorted by start their ends are sorted too: the one span
+    # that starts last before `end` is the only one that can overlap (log time, not a scan)
+    starts: list[int] = []
+    ends: list[int] = []
     for start, end, _, name in found:
-        if all(end <= s or start >= e for s, e, _ in taken):
+        k = bisect.bisect_left(starts, end)
+        if k == 0 or ends[k - 1] <= start:
+            starts.insert(k, start)
+            ends.insert(k, end)
             taken.append((start, end, name))
     taken.sort()
     return taken

@@ -91,3 +91,21 @@ def test_a_signature_after_a_dash_is_the_person_without_the_dash(nlp):
     text = "\u201cYou are not a leader, you are a dictator.\u201d \u2015 Marta N Luis Obregon"
     found = names(nlp, text, "person") | names(nlp, text, "org")
     assert all(not n[:1].isspace() and n[:1] != "\u2015" for n in found)
+
+
+def test_a_country_written_as_an_abbreviation_is_not_an_organisation(nlp):
+    entries = find_people(nlp("Officials urged ROK President Moon Jae-in's government to act, "
+                              "and the DPRK said it would wait for the talks."))
+    orgs = {e.name for e in entries if e.kind == "org"}
+    assert "ROK" not in orgs and "DPRK" not in orgs
+    assert "Moon Jae-in" in {e.name for e in entries if e.kind == "person"}
+
+
+def test_a_company_named_without_its_suffix_stays_the_company(nlp):
+    entries = find_people(nlp(
+        "Tony Lama Co. said an investment fund proposed a new offer. Neither the fund nor Tony "
+        "Lama gave a reason, and Tony Lama said it would submit the offer to its board. "
+        "Montedison S.p.A. began a tender offer; Montedison owns 72% of the shares."))
+    assert not any(e.kind == "person" for e in entries), entries
+    (tony,) = [e for e in entries if "Tony Lama" in e.name]  # one company, all its mentions
+    assert tony.kind == "org" and len(tony.mentions) == 3

@@ -169,3 +169,9 @@ def test_a_place_or_a_thing_in_the_subject_does_not_speak(nlp):
 def test_an_unnamed_person_described_by_a_noun_still_speaks(nlp):
     text = '"We are not going anywhere," a senior official said on Monday.'
     assert speaker_of(quotes_in(nlp, text), "going anywhere") == "a senior official"
+
+
+def test_he_is_not_a_woman_named_just_before(nlp):
+    found = quotes_in(nlp, "Kevin Ross was asleep on the couch. Melanie said yes, over and "
+                           "over again, as the speech went on.\n“I love you,” he said.")
+    assert [q.speaker for q in found if q.text.startswith("I love")] != ["Melanie"]
