@@ -26,7 +26,7 @@ from bot.stories.features import first_sentence, lead_terms, looks_like_headline
 
 MAX_STORIES = 10
 CARD_ARTICLES = 200  # the articles of a story a card reads (the first ones)
-CARD_SUMMARY_ARTICLES = 16  # ...whose sentences the summary chooses among
+CARD_SUMMARY_ARTICLES = 8  # ...whose sentences the summary chooses among
 CARD_DETAIL_ARTICLES = 60  # ...whose events and quotes it shows
 CARD_EVENTS = 6
 CARD_QUOTES = 4
