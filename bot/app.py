@@ -33,7 +33,8 @@ class Newsdesk:
     def __init__(self, settings: Settings, store: SqliteStore | None = None) -> None:
         self.settings = settings
         self.store = store or SqliteStore(settings.storage.path)
-        self.ingestor = Ingestor(self.store, settings.nlp.model)
+        self.ingestor = Ingestor(self.store, settings.nlp.model,
+                                 recycle_articles=settings.nlp.worker_recycle_articles)
         self.sources = Sources(self.store, SourceTable(self.store), self.ingestor, settings.fetch,
                                notify=self.source_disabled, on_new_articles=self.after_ingest)
         self.outbox = Outbox(ChannelStore(self.store.db))  # digests and alerts to post
@@ -81,4 +82,5 @@ class Newsdesk:
         return await fetch_drafts(urls, self.settings.fetch, report)
 
     def close(self) -> None:
+        self.ingestor.close()
         self.store.close()
