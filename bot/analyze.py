@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.errors import NotAnArticle, UserError
 from bot.ingest import limits
 from bot.ingest.files import read_file
+from bot.ingest.stream import not_regular
 from bot.models import Analysis, ArticleDraft
 from bot.nlp.pipeline import analyze_doc, load_model
 
@@ -60,6 +61,12 @@ def load_draft(item: str, settings: Settings) -> ArticleDraft:
     path = Path(item)
     if path.is_dir():
         raise UserError(f"{item} is a folder; analyze takes one article file.")
+    try:
+        problem = not_regular(path, path.stat().st_mode, "give one article file")
+    except OSError:
+        problem = None  # read_file names what is wrong (missing, unreadable)
+    if problem:
+        raise UserError(problem)
     drafts = read_file(path)
     if len(drafts) != 1:
         raise NotAnArticle(f"{path.name} holds {len(drafts)} articles; analyze takes one.")

@@ -35,7 +35,8 @@ class Newsdesk:
         self.settings = settings
         limits.configure(settings.ingest)  # every draft made from here on obeys [ingest]
         self.store = store or SqliteStore(settings.storage.path)
-        self.ingestor = Ingestor(self.store, settings.nlp.model)
+        self.ingestor = Ingestor(self.store, settings.nlp.model,
+                                 recycle_articles=settings.nlp.worker_recycle_articles)
         self.sources = Sources(self.store, SourceTable(self.store), self.ingestor, settings.fetch,
                                notify=self.source_disabled, on_new_articles=self.after_ingest,
                                import_settings=settings.sources)
@@ -92,4 +93,5 @@ class Newsdesk:
         return await fetch_drafts(urls, self.settings.fetch, report)
 
     def close(self) -> None:
+        self.ingestor.close()
         self.store.close()

@@ -7,6 +7,7 @@ import asyncio
 import errno
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -46,11 +47,14 @@ def demo_data_dir() -> Path:
     return Path(str(resources.files("bot") / "demo_data"))
 
 
-def _progress(total: int, label: str) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                    transient=True, disable=not sys.stderr.isatty())
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 0 < number <= 256:
+        raise argparse.ArgumentTypeError("give a whole number from 1 to 256")
+    return number
 
 
 def _show(reply: Any, *, as_json: bool) -> int:
@@ -69,28 +73,101 @@ def _show(reply: Any, *, as_json: bool) -> int:
 # ------------------------------------------------------------------- commands
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from bot.app import Newsdesk
+def _ingest_progress(total: int | None) -> Any:
+    """A bar with count, rate and ETA on a terminal; nothing otherwise (a summary line ends)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
 
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed or 0:.1f} articles/s")
+
+    return Progress(TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), Rate(),
+                    TimeRemainingColumn(), TimeElapsedColumn(), transient=True,
+                    disable=not sys.stderr.isatty())
+
+
+class _StopOnCtrlC:
+    """The first Ctrl-C asks the import to stop after the current batch; a second one stops
+    at once (what is stored stays stored either way)."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopOnCtrlC:
+        import signal
+
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        import signal
+
+        self.asked = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print("Stopping after the current batch (Ctrl-C again to stop at once)...",
+              file=sys.stderr)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, self._previous)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    import time
+    from itertools import chain
+
+    from bot.app import Newsdesk
+    from bot.ingest.service import IngestReport
+    from bot.ingest.stream import Sourced, estimate_total, iter_items
+    from bot.ingest.workers import TASK_ARTICLES
+
+    started = time.monotonic()
     bot = Newsdesk(_settings(args))
     try:
         urls = [i for i in args.inputs if i.startswith(("http://", "https://"))]
         paths = [i for i in args.inputs if i not in urls]
-        from bot.ingest.service import IngestReport
-
         report = IngestReport()
-        drafts = bot.ingestor.collect(paths, report)
-        if urls:
-            drafts += asyncio.run(bot.fetch_urls(urls, report))
-        with _progress(len(drafts), "Ingesting") as progress:
-            task = progress.add_task("ingest", total=len(drafts))
-            bot.ingestor.store_drafts(
-                drafts, report, n_process=2 if len(drafts) >= 200 else 1,
+        fetched = asyncio.run(bot.fetch_urls(urls, report)) if urls else []
+        total = estimate_total(paths)
+        total = None if total is None else total + len(fetched)
+        processes = args.processes
+        if processes is None:
+            # Worker processes pay for their start only when there is enough to read.
+            small = total is not None and total <= TASK_ARTICLES
+            processes = 0 if small else (os.cpu_count() or 1)
+        items = chain(iter_items(paths), (Sourced(d, d.url) for d in fetched))
+        with _ingest_progress(total) as progress, _StopOnCtrlC() as ctrl_c:
+            task = progress.add_task("ingest", total=total)
+            bot.ingestor.store_items(
+                items, report, n_process=processes, should_stop=lambda: ctrl_c.asked,
                 progress=lambda n: progress.advance(task, n))
-        for failure in report.failed:
-            print(f"skipped: {failure}", file=sys.stderr)
-        print(report.summary())
-        return 1 if report.failed and not report.added and not report.duplicates else 0
+        seconds = time.monotonic() - started
+        stored = len(report.added) + len(report.updated) + report.duplicates
+        if args.json:
+            print(json.dumps({**report.to_json(), "total": total,
+                              "seconds": round(seconds, 1)}, ensure_ascii=False, indent=2))
+        else:
+            for failure in report.failed:
+                print(f"skipped: {failure}", file=sys.stderr)
+            rate = f" in {seconds:.0f} s ({report.handled / seconds:.1f} articles/s)" \
+                if report.handled >= 100 and seconds > 0 else ""
+            print(report.summary()[:-1] + rate + ".")
+        if report.interrupted:
+            of = f"{stored:,} of {total:,}" if total is not None else f"{stored:,} so far"
+            print(f"Stopped: stored {of}; run the same command to go on.", file=sys.stderr)
+            return 130
+        return 1 if report.failed and not stored else 0
     finally:
         bot.close()
 
@@ -268,8 +345,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", "Load the bundled summit coverage and open the console.", cmd_demo, db=False)
     p.add_argument("--ask", action="append", metavar="COMMAND",
                    help='answer one command and exit, e.g. --ask "/who" (repeatable)')
-    p = add("ingest", "Ingest files, folders, feeds or URLs into the store.", cmd_ingest)
+    p = add("ingest", "Ingest files, folders, .jsonl(.gz) archives, feeds or URLs into the "
+            "store; run again after an interruption to go on.", cmd_ingest)
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    p.add_argument("--processes", type=_positive_int, metavar="N",
+                   help="NLP worker processes (default: all cores; 32 articles or fewer are "
+                        "read in this process)")
+    p.add_argument("--json", action="store_true",
+                   help="print the report as JSON (stored, skipped as copies, skipped)")
     p = add("ask", 'Answer one command against the store, e.g. "/when hanoi".', cmd_ask)
     p.add_argument("command", metavar="COMMAND")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")

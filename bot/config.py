@@ -23,6 +23,7 @@ class StorageSettings:
 @dataclass(frozen=True)
 class NlpSettings:
     model: str = "en_core_web_sm"
+    worker_recycle_articles: int = 1000
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
         return from_mapping({}, env)
     file = Path(chosen)
     try:
-        raw = file.read_bytes()
+        raw = _read_config(file)
     except FileNotFoundError:
         raise ConfigError(f"Config file {file} does not exist.") from None
     except OSError:
@@ -256,6 +257,23 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
         raise ConfigError(f"Config file {file} nests arrays or tables too deeply to be "
                           f"read; a newsdesk config needs two levels.") from None
     return from_mapping(data, env)
+
+
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _read_config(file: Path) -> bytes:
+    """The file's bytes; a pipe or device (e.g. /dev/zero) or a huge file is refused unread."""
+    import stat
+
+    mode = file.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"Config file {file} is not a regular file.")
+    with file.open("rb") as stream:
+        raw = stream.read(MAX_CONFIG_BYTES + 1)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"Config file {file} is larger than {MAX_CONFIG_BYTES:,} bytes.")
+    return raw
 
 
 def with_storage_path(settings: Settings, path: str) -> Settings:

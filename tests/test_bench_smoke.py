@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import answers, ingest, longtext, memory, poll, startup, stories
+from bench import answers, bulk, ingest, longtext, memory, poll, soak, startup, stories
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +113,23 @@ def test_longtext_times_the_extraction_of_one_long_article_against_its_parse(
     assert only["bare_spacy_s"] > 0 and only["extraction_s"] > 0 and only["extraction_mb"] > 0
     assert only["found"]["people"] > 0 and only["found"]["sentences"] > 0
     assert data["ratio_to_bare_spacy"] > 0 and isinstance(data["meets_target"], bool)
+def test_bulk_reports_peak_memory_and_speed_against_bench_ingest(results: Path) -> None:
+    bulk.main(["--articles", "40", "--base", "10", "--processes", "1", "--rounds", "1",
+               "--results-dir", str(results)])
+    data = _written(results, "bulk")
+    (entry,) = data["rounds"]
+    assert entry["big"]["stored"] == 40 and entry["small"]["stored"] == 10
+    # The workers hold a spaCy model each: a smaller tree peak means nothing was measured.
+    assert entry["big"]["peak_tree_rss_mb"] > 100 and entry["small"]["peak_tree_rss_mb"] > 100
+    assert entry["reference_words_per_s"] > 0 and entry["speed_ratio"] > 0
+    assert set(data["peak_growth_mb"]) == {"median", "min", "max"}
+
+
+def test_soak_reads_the_tree_memory_every_n_articles(results: Path) -> None:
+    soak.main(["--articles", "30", "--every", "10", "--batch", "10", "--recycle", "10",
+               "--results-dir", str(results)])
+    data = _written(results, "soak")
+    assert [r["articles"] for r in data["readings"]] == [10, 20, 30]
+    assert data["readings"][-1]["stored"] == 30
+    assert all(r["tree_rss_mb"] > 100 for r in data["readings"])
+    assert data["growth_after_2000_mb"] is None  # too few articles to say

@@ -94,7 +94,7 @@ def _first_line(text: str) -> str:
     return line[:120]
 
 
-def _jsonl_draft(line: str, where: str) -> ArticleDraft:
+def jsonl_draft(line: str, where: str) -> ArticleDraft:
     """One .jsonl line as a draft; NotAnArticle naming the line (where) otherwise."""
     try:
         record = json.loads(line)
@@ -127,7 +127,7 @@ def jsonl_items(raw: str, name: str) -> Iterator[ArticleDraft | NotAnArticle]:
         if not line.strip():
             continue
         try:
-            yield _jsonl_draft(line, f"{name} line {number}")
+            yield jsonl_draft(line, f"{name} line {number}")
         except NotAnArticle as exc:
             yield exc
 

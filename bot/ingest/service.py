@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
+import sqlite3
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.errors import UserError
+from bot.errors import StoreError, store_error
 from bot.ingest.dedup import (
     StoryIndex,
     content_hash,
-    fingerprint,
     fingerprint_bytes,
     fingerprint_from_bytes,
 )
-from bot.ingest.files import iter_paths, read_file
-from bot.ingest.urls import canonical_url
+from bot.ingest.limits import cap_line
+from bot.ingest.stream import Skipped, Sourced, iter_items
+from bot.ingest.urls import canonical_url, redact_secrets
+from bot.ingest.workers import (
+    RECYCLE_ARTICLES,
+    TASK_ARTICLES,
+    NlpPool,
+    Outcome,
+    Work,
+    analyze_work,
+    describe_failure,
+    shared_pool,
+)
 from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
 from bot.ports import Store
@@ -28,16 +43,33 @@ if TYPE_CHECKING:
     from datasketch import MinHash
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
 class IngestReport:
-    """What one ingest did, for the progress line and the CLI's summary."""
+    """What one ingest did, for the progress line, the CLI's summary and `ingest --json`."""
 
     added: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     duplicates: int = 0
     failed: list[str] = field(default_factory=list)  # one clear sentence each
+    interrupted: bool = False
+    _items: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    def fail(self, origin: str, reason: str) -> None:
+        """One item skipped: where it was and why, as one line of the report."""
+        # Readers' messages often name the file already: then the reason is the whole line.
+        named = origin and reason.startswith((origin, Path(origin).name + " ",
+                                                Path(origin).name + ":"))
+        sentence = f"{origin}: {reason}" if origin and not named else reason
+        self.failed.append(sentence)
+        self._items[sentence] = (origin, reason)
+
+    @property
+    def handled(self) -> int:
+        """Items done with: stored, updated, already stored or skipped."""
+        return len(self.added) + len(self.updated) + self.duplicates + len(self.failed)
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} new article{'s' if len(self.added) != 1 else ''}"]
@@ -49,6 +81,16 @@ class IngestReport:
             parts.append(f"{len(self.failed)} skipped")
         return ", ".join(parts) + "."
 
+    def to_json(self) -> dict[str, object]:
+        """The `newsdesk ingest --json` report."""
+        skipped = []
+        for sentence in self.failed:
+            origin, reason = self._items.get(sentence, ("", sentence))
+            skipped.append({"item": origin or None, "reason": reason})
+        return {"stored": len(self.added), "updated": len(self.updated),
+                "skipped_as_copies": self.duplicates, "skipped": skipped,
+                "interrupted": self.interrupted}
+
 
 @dataclass(frozen=True)
 class _Pending:
@@ -56,6 +98,7 @@ class _Pending:
     url: str
     digest: str
     replace_id: int | None
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,26 +108,80 @@ class _Analyzed:
     signature: MinHash
 
 
+@dataclass
+class _Batch:
+    """Articles on their way through the NLP pass: a task in the pool, or done in-process."""
+
+    pending: list[_Pending]
+    future: Future[list[Outcome]] | None = None
+    generation: int = 0
+    outcomes: list[Outcome] | None = None
+
+
+@dataclass
+class _Written:
+    """What one batch's transaction did; applied to the report only once it committed."""
+
+    added: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
 def match_person(person: PersonMention, candidates: Sequence[StoredPerson]) -> StoredPerson | None:
     """The stored person an article's entry is, or None when it is someone new."""
     fitting = [c for c in candidates if same_entity(person, c.as_mention())]
     return max(fitting, key=lambda c: c.mentions, default=None)
 
 
-def _is_url(item: str) -> bool:
-    return item.startswith(("http://", "https://"))
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _origin(draft: ArticleDraft) -> str:
+    """How a report names an article that came without a file: its title and address (any
+    secret in the address hidden, since the report may be shown in a channel)."""
+    title = f"“{cap_line(draft.title.strip() or '(untitled)', 80)}”"
+    return f"{title} ({redact_secrets(draft.url)[:120]})" if draft.url else title
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 class Ingestor:
-    """Reads inputs, analyses new articles and stores them, skipping what is already stored."""
+    """Reads inputs, analyses new articles and stores them, skipping what is already stored.
+
+    Inputs stream through in batches: read, skip what the store holds, analyse (in worker
+    processes when asked), write one transaction per batch. Memory depends on the batch size and
+    the number of batches in flight, never on how many articles a call holds; an article that
+    cannot be read, analysed or stored is reported on its own and the rest go on.
+    """
 
     # Wire copies of a story arrive within days; older articles need not be in memory.
     STORY_WINDOW = 10_000
+    LOCK_WAIT_S = 300.0  # another ingest or the bot may hold the store's write lock this long
 
-    def __init__(self, store: Store, model: str) -> None:
+    def __init__(self, store: Store, model: str, *,
+                 recycle_articles: int = RECYCLE_ARTICLES) -> None:
         self.store = store
         self.model = model
+        self.recycle_articles = recycle_articles
         self._stories: StoryIndex | None = None
+        self._pools: dict[int, NlpPool] = {}
+
+    def close(self) -> None:
+        """Stop the worker processes this Ingestor started for store_drafts(n_process=N)."""
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
 
     def _story_index(self) -> StoryIndex:
         if self._stories is None:
@@ -98,44 +195,48 @@ class Ingestor:
         return self._stories
 
     def collect(self, items: Iterable[str | Path], report: IngestReport) -> list[ArticleDraft]:
-        """Read local paths into drafts; unreadable ones go to report.failed with a reason."""
+        """Read local paths into drafts; unreadable ones go to report.failed with a reason.
+
+        Holds every draft at once: for big inputs use ingest_paths, which streams."""
         drafts: list[ArticleDraft] = []
-        for item in items:
-            if not str(item).strip():  # Path("") is the current folder: never meant
-                report.failed.append("An empty path was given; name a file or folder.")
-                continue
-            path = Path(item)
-            if not path.exists():
-                report.failed.append(f"{item} does not exist.")
-                continue
-            files = list(iter_paths(path))
-            if not files:
-                report.failed.append(f"{item} holds no article files "
-                                     f"(.md, .txt, .jsonl, .html or feeds).")
-            for file in files:
-                try:
-                    drafts.extend(read_file(file, report.failed))  # bad .jsonl lines
-                except UserError as exc:
-                    report.failed.append(str(exc))
+        for item in iter_items(items):
+            if isinstance(item, Skipped):
+                report.fail(item.origin, item.reason)
+            else:
+                drafts.append(item.draft)
         return drafts
 
     def _prepare(
-        self, drafts: Sequence[ArticleDraft], report: IngestReport,
+        self, items: Sequence[ArticleDraft | Sourced | Skipped], report: IngestReport,
         progress: Callable[[int], None] | None,
     ) -> list[_Pending]:
         """The drafts not stored yet (or stored only as a feed summary), in order."""
         pending: list[_Pending] = []
         seen: set[str] = set()
-        for draft in drafts:
-            url = canonical_url(draft.url) if draft.url else ""
-            digest = content_hash(draft.title, draft.text)
+        for item in items:
+            if isinstance(item, Skipped):
+                report.fail(item.origin, item.reason)
+                if progress:
+                    progress(1)
+                continue
+            draft, origin = (item.draft, item.origin) if isinstance(item, Sourced) \
+                else (item, "")
+            try:
+                url = canonical_url(draft.url) if draft.url else ""
+                digest = content_hash(draft.title, draft.text)
+                existing = None if digest in seen or (url and url in seen) \
+                    else self.store.find_article(url, digest)
+            except Exception as exc:  # noqa: BLE001 - reported against this article alone
+                report.fail(origin or _origin(draft), describe_failure(exc, "read"))
+                if progress:
+                    progress(1)
+                continue
             if digest in seen or (url and url in seen):
                 report.duplicates += 1
                 if progress:
                     progress(1)
                 continue
             seen.update({digest, url} - {""})
-            existing = self.store.find_article(url, digest)
             replace_id = None
             if existing is not None:
                 # A stored feed summary gives way to the full article text when it arrives.
@@ -146,79 +247,216 @@ class Ingestor:
                     if progress:
                         progress(1)
                     continue
-            pending.append(_Pending(draft, url, digest, replace_id))
+            pending.append(_Pending(draft, url, digest, replace_id, origin or _origin(draft)))
         return pending
 
-    def _analyze(self, pending: Sequence[_Pending], n_process: int) -> Iterator[_Analyzed]:
-        """The NLP pass: touches no database, so it may run in a worker thread."""
-        # spaCy loads only when there is something new to read, so `ask` starts fast.
-        from bot.nlp.pipeline import analyze_drafts, load_model
+    # ------------------------------------------------------------------ analysis
 
-        nlp = load_model(self.model)
-        drafts = [p.draft for p in pending]
-        for index, analysis in analyze_drafts(nlp, drafts, n_process=n_process):
-            yield _Analyzed(pending[index], analysis, fingerprint(drafts[index].text))
+    @staticmethod
+    def _work(pending: Sequence[_Pending]) -> list[Work]:
+        return [Work(i, p.draft.text, p.draft.published) for i, p in enumerate(pending)]
 
-    def _save(self, item: _Analyzed, report: IngestReport, source_id: int | None,
-              backfill: bool) -> int | None:
+    def _pool(self, processes: int) -> NlpPool:
+        if processes not in self._pools:
+            self._pools[processes] = NlpPool(self.model, processes, self.recycle_articles)
+        return self._pools[processes]
+
+    def _start(self, pending: list[_Pending], pool: NlpPool | None) -> _Batch:
+        if pool is None:
+            # spaCy loads only when there is something new to read, so `ask` starts fast.
+            from bot.nlp.pipeline import load_model
+
+            return _Batch(pending, outcomes=analyze_work(load_model(self.model),
+                                                         self._work(pending)))
+        future, generation = pool.submit(self._work(pending))
+        return _Batch(pending, future, generation)
+
+    @staticmethod
+    def _outcomes(batch: _Batch, pool: NlpPool | None) -> list[Outcome]:
+        if batch.outcomes is not None:
+            return batch.outcomes
+        assert pool is not None and batch.future is not None
+        return pool.wait(batch.future, batch.generation, Ingestor._work(batch.pending))
+
+    # ------------------------------------------------------------------ saving
+
+    def _save(self, item: _Analyzed, source_id: int | None, backfill: bool) -> int | None:
+        """Store one article and place it in its story; called inside the batch's write
+        transaction, so an article is stored and in its story, or neither (crash-safe)."""
         pending, stories = item.pending, self._story_index()
         story_id = None if pending.replace_id else stories.story_of(item.signature)
-        with self.store.transaction():  # stored and in its story, or neither (crash-safe)
-            article_id = self.store.save_article(
-                pending.draft, canonical_url=pending.url, content_hash=pending.digest,
-                analysis=item.analysis, key=name_key, match=match_person, source_id=source_id,
-                replace_id=pending.replace_id,
-                story_id=story_id if isinstance(story_id, int) else None,
-                fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
-            )
-            # The story it reports, across outlets (bot/stories).
-            placed = None if pending.replace_id or article_id is None else place_article(
-                self.store, article_id, pending.draft, item.analysis)
+        article_id = self.store.save_article(
+            pending.draft, canonical_url=pending.url, content_hash=pending.digest,
+            analysis=item.analysis, key=name_key, match=match_person, source_id=source_id,
+            replace_id=pending.replace_id,
+            story_id=story_id if isinstance(story_id, int) else None,
+            fingerprint=fingerprint_bytes(item.signature), backfill=backfill,
+        )
         if article_id is None:  # stored meanwhile by a concurrent poll or process
-            report.duplicates += 1
             return None
+        # The story it reports, across outlets (bot/stories).
+        placed = None if pending.replace_id else place_article(
+            self.store, article_id, pending.draft, item.analysis)
         if placed is not None:
             stories.add_fingerprint(placed or article_id, item.signature)
-        (report.updated if pending.replace_id else report.added).append(article_id)
         return article_id
 
-    def store_drafts(
+    def _still_new(self, pending: _Pending) -> bool:
+        """Checked under the write lock: another ingest (or an earlier batch in flight) may
+        have stored the same article since _prepare looked."""
+        existing = self.store.find_article(pending.url, pending.digest)
+        if existing is None:
+            return pending.replace_id is None
+        return pending.replace_id == int(existing["id"]) and bool(existing["summary_only"])
+
+    def _write(self, pending: Sequence[_Pending], outcomes: Sequence[Outcome],
+               source_id: int | None, backfill: bool) -> _Written:
+        """One write transaction for the batch; each article in a savepoint of its own, so one
+        that cannot be stored is rolled back alone and named."""
+        written = _Written()
+        with self.store.transaction() as conn:
+            for item, outcome in zip(pending, outcomes, strict=True):
+                if outcome.error is not None or outcome.analysis is None:
+                    written.failed.append((item.origin, outcome.error or "no analysis."))
+                    continue
+                conn.execute("SAVEPOINT newsdesk_article")
+                try:
+                    if not self._still_new(item):
+                        written.duplicates += 1
+                    else:
+                        signature = fingerprint_from_bytes(outcome.fingerprint or b"")
+                        article_id = self._save(_Analyzed(item, outcome.analysis, signature),
+                                                source_id, backfill)
+                        if article_id is None:
+                            written.duplicates += 1
+                        else:
+                            (written.updated if item.replace_id else written.added).append(
+                                article_id)
+                except Exception as exc:  # noqa: BLE001 - this article alone is rolled back
+                    if isinstance(exc, StoreError) or store_error(exc) is not None:
+                        raise  # the store itself (read-only, full, damaged): no article fits
+                    conn.execute("ROLLBACK TO newsdesk_article")
+                    conn.execute("RELEASE newsdesk_article")
+                    written.failed.append((item.origin, describe_failure(exc, "stored")))
+                    self._stories = None  # it may hold the rolled-back article's signature
+                else:
+                    conn.execute("RELEASE newsdesk_article")
+        return written
+
+    def _save_batch(self, batch: _Batch, outcomes: Sequence[Outcome], report: IngestReport,
+                    source_id: int | None, backfill: bool,
+                    progress: Callable[[int], None] | None) -> None:
+        outcomes = sorted(outcomes, key=lambda o: o.key)
+        deadline = time.monotonic() + self.LOCK_WAIT_S
+        while True:
+            try:
+                written = self._write(batch.pending, outcomes, source_id, backfill)
+                break
+            except sqlite3.OperationalError as exc:
+                self._stories = None  # rolled back: forget signatures added in the attempt
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.05, 0.5))
+            except BaseException:
+                self._stories = None
+                raise
+        report.added.extend(written.added)
+        report.updated.extend(written.updated)
+        report.duplicates += written.duplicates
+        for origin, reason in written.failed:
+            report.fail(origin, reason)
+        if len(self._story_index()) > self.STORY_WINDOW * 1.25:
+            self._stories = None  # reloaded with the most recent STORY_WINDOW: bounded memory
+        if progress:
+            progress(len(batch.pending))
+
+    # ------------------------------------------------------------------ entry points
+
+    def store_items(
         self,
-        drafts: Sequence[ArticleDraft],
+        items: Iterable[ArticleDraft | Sourced | Skipped],
         report: IngestReport | None = None,
         *,
         source_id: int | None = None,
         progress: Callable[[int], None] | None = None,
-        n_process: int = 1,
+        n_process: int = 0,
+        backfill: bool = False,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> IngestReport:
+        """Analyse and store every article not stored yet, streaming, one transaction a batch.
+
+        n_process 0 analyses in this process; N >= 1 in N worker processes, with up to 2N
+        batches in flight. should_stop is asked between batches (Ctrl-C): the batches in flight
+        are dropped, what is stored stays, and report.interrupted says so.
+        """
+        report = report or IngestReport()
+        pool = self._pool(n_process) if n_process >= 1 else None
+        depth = 2 * n_process if pool else 0
+        flight: deque[_Batch] = deque()
+
+        def finish_one() -> None:
+            batch = flight.popleft()
+            self._save_batch(batch, self._outcomes(batch, pool), report, source_id, backfill,
+                             progress)
+
+        try:
+            for chunk in _chunks(items, TASK_ARTICLES):
+                pending = self._prepare(chunk, report, progress)
+                if pending:
+                    if pool is not None and pool.due_for_recycling:
+                        while flight:
+                            finish_one()
+                        pool.recycle()
+                    flight.append(self._start(pending, pool))
+                while len(flight) > depth:
+                    finish_one()
+                if should_stop is not None and should_stop():
+                    report.interrupted = True
+                    break
+            while flight and not report.interrupted:
+                finish_one()
+        finally:
+            for batch in flight:
+                if batch.future is not None:
+                    batch.future.cancel()
+        return report
+
+    def store_drafts(
+        self,
+        drafts: Iterable[ArticleDraft | Sourced | Skipped],
+        report: IngestReport | None = None,
+        *,
+        source_id: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        n_process: int = 0,
         backfill: bool = False,
     ) -> IngestReport:
-        """Analyse and store every draft not stored yet; one transaction per article.
+        """Analyse and store every draft not stored yet (see store_items).
 
         backfill marks articles read on a source's first fetch: stored and answerable, but
         not news for digests and alerts, so a new feed does not flood a channel.
         """
-        report = report or IngestReport()
-        pending = self._prepare(drafts, report, progress)
-        for item in self._analyze(pending, n_process):
-            self._save(item, report, source_id, backfill)
-            if progress:
-                progress(1)
-        return report
+        return self.store_items(drafts, report, source_id=source_id, progress=progress,
+                                n_process=n_process, backfill=backfill)
 
     async def store_drafts_async(
         self, drafts: Sequence[ArticleDraft], *, source_id: int | None = None,
         backfill: bool = False,
     ) -> IngestReport:
-        """As store_drafts, with the NLP pass in a worker thread so the event loop stays free."""
+        """As store_drafts, for the running bot: the NLP pass in a long-lived worker process
+        (replaced every [nlp] worker_recycle_articles articles, so the bot's memory stays
+        flat) awaited from a thread, so the event loop stays free; saves in this thread."""
         report = IngestReport()
-        pending = self._prepare(drafts, report, None)
-        if pending:
-            analyzed = await asyncio.to_thread(lambda: list(self._analyze(pending, 1)))
-            for item in analyzed:
-                self._save(item, report, source_id, backfill)
+        for chunk in _chunks(drafts, TASK_ARTICLES):
+            pending = self._prepare(chunk, report, None)
+            if not pending:
+                continue
+            pool = shared_pool(self.model, 1, self.recycle_articles)
+            outcomes = await asyncio.to_thread(pool.run, self._work(pending))
+            self._save_batch(_Batch(pending), outcomes, report, source_id, backfill, None)
         return report
 
-    def ingest_paths(self, items: Iterable[str | Path], **kwargs: object) -> IngestReport:
-        report = IngestReport()
-        drafts = self.collect(items, report)
-        return self.store_drafts(drafts, report, **kwargs)  # type: ignore[arg-type]
+    def ingest_paths(self, items: Iterable[str | Path], **kwargs: Any) -> IngestReport:
+        """Every article under the paths, streamed (see store_items for the keywords)."""
+        report = kwargs.pop("report", None) or IngestReport()
+        return self.store_items(iter_items(items), report, **kwargs)

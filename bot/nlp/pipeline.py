@@ -128,12 +128,39 @@ def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:
     )
 
 
+def analyze_drafts_isolated(
+    nlp: Language, items: Sequence[tuple[str, datetime | None]], batch_size: int = 16
+) -> Iterator[tuple[int, Analysis | Exception]]:
+    """Analyse (text, published) pairs in this process; yields (index, analysis or the error).
+
+    One spaCy pipe while all goes well; once an article breaks the pipe (spaCy reads ahead, so
+    the one it fails on is not known), the rest are read one at a time, each failing alone.
+    """
+    position = 0
+    try:
+        texts = (text for text, _ in items)
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            result: Analysis | Exception
+            try:
+                result = analyze_doc(doc, items[position][1])
+            except Exception as exc:  # noqa: BLE001 - reported against this article
+                result = exc
+            yield position, result
+            position += 1
+        return
+    except Exception:  # noqa: BLE001, S110 - the articles from here on are retried one by one
+        pass
+    for index in range(position, len(items)):
+        text, published = items[index]
+        try:
+            result = analyze_doc(nlp(text), published)
+        except Exception as exc:  # noqa: BLE001
+            result = exc
+        yield index, result
+
+
 def analyze_drafts(
-    nlp: Language, drafts: Sequence[ArticleDraft], n_process: int = 1, batch_size: int = 16
-) -> Iterator[tuple[int, Analysis]]:
-    """Analyze many articles with one spaCy pipe; yields (index into drafts, analysis)."""
-    # The context is the index, not the draft: with n_process > 1 contexts are pickled copies.
-    pairs = ((d.text, i) for i, d in enumerate(drafts))
-    for doc, index in nlp.pipe(pairs, as_tuples=True, n_process=n_process,
-                               batch_size=batch_size):
-        yield index, analyze_doc(doc, drafts[index].published)
+    nlp: Language, drafts: Sequence[ArticleDraft], batch_size: int = 16
+) -> Iterator[tuple[int, Analysis | Exception]]:
+    """Analyze many articles in this process; yields (index into drafts, analysis or error)."""
+    yield from analyze_drafts_isolated(nlp, [(d.text, d.published) for d in drafts], batch_size)

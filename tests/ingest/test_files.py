@@ -116,7 +116,7 @@ def test_bad_jsonl_lines_are_named_by_number_and_the_good_lines_are_stored(tmp_p
     titles = sorted(store.article(i)["title"] for i in report.added)
     assert titles == ["Five", "Lone", "One"]
     assert [f.split(" is ")[0].split(":")[0] for f in report.failed] == \
-        ["batch.jsonl line 2", "batch.jsonl line 3", "batch.jsonl line 5"]
+        [f"{path} line 2", f"{path} line 3", f"{path} line 5"]
     assert "not valid JSON" in report.failed[0]
     lone = next(store.article(i) for i in report.added if store.article(i)["title"] == "Lone")
     assert "Odd \ufffd char" in lone["text"]

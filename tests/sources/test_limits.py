@@ -155,23 +155,24 @@ async def test_a_huge_page_behind_a_summary_only_item_is_cut_too(tmp_path, feeds
 
 
 async def test_an_item_that_cannot_be_analysed_costs_only_itself(tmp_path, feeds, monkeypatch):
-    import bot.nlp.pipeline as pipeline
+    from storage.sqlite_store import SqliteStore
 
-    real = pipeline.analyze_doc
+    real = SqliteStore.save_article
 
-    def fragile(doc, published):  # type: ignore[no-untyped-def]
-        if "POISON" in doc.text:  # stands in for any bug the NLP may yet have on odd input
+    def fragile(self, draft, **kwargs):  # type: ignore[no-untyped-def]
+        if "POISON" in draft.text:  # stands in for any bug we may yet have on odd input
             raise ValueError("boom")
-        return real(doc, published)
+        return real(self, draft, **kwargs)
 
-    monkeypatch.setattr(pipeline, "analyze_doc", fragile)
+    # The analysis runs in a worker process; the save, in this one, is where a patch reaches.
+    monkeypatch.setattr(SqliteStore, "save_article", fragile)
     feeds.bodies["feed.xml"] = _rss([_item(1, _story(1)), _item(2, "<p>POISON pill.</p>"),
                                      _item(3, _story(3))])
     bot = _bot(tmp_path)
     reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
     assert not reply.error, reply.title
     assert _titles(bot) == ["Story 1", "Story 3"]
-    assert any("“Story 2”" in item.text and "skipped" in item.text for item in reply.items)
+    assert any("“Story 2”" in item.text and "could not be" in item.text for item in reply.items)
     feeds.bodies["feed.xml"] = _rss([_item(n, _story(n)) for n in (1, 3, 4)]
                                     + [_item(2, "<p>POISON pill.</p>")])
     outcome = await bot.sources.poll_one(bot.sources.table.get(1), datetime.now(UTC))

@@ -1,0 +1,166 @@
+"""Bulk import: one `newsdesk ingest` of a big .jsonl, its memory and speed against bench.ingest.
+
+    python -m bench.bulk [--articles 20000] [--base 1000] [--processes 2] [--rounds 3]
+
+Each round, in turn: bench.ingest's whole ingest (Ingestor in this process, the same worker
+processes) over --base articles, then `newsdesk ingest` of a --base-line .jsonl, then of an
+--articles-line .jsonl, each into a fresh store. The memory figure is the peak RSS of the
+whole process tree (the command, its forkserver and its NLP workers), sampled from /proc every
+0.2 s; the target is the big import's peak within 100 MB of the small one's, and its words/s
+within 10% of bench.ingest's in the same round.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.common import MODEL, corpus, median, parser, python, say, words_in, write_result
+
+MEMORY_TARGET_MB = 100.0
+SPEED_TARGET = 0.9
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_bytes()
+            except OSError:
+                continue
+            ppid = int(stat.rpartition(b")")[2].split()[1])
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    tree, total, todo = _children(), 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(tree.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+def write_archive(path: Path, n: int) -> int:
+    """n articles of the bench corpus as .jsonl lines; returns their word count."""
+    drafts, _ = corpus(n)
+    with path.open("w", encoding="utf-8") as out:
+        for d in drafts:
+            out.write(json.dumps({"title": d.title, "text": d.text, "url": d.url,
+                                  "published": d.published.isoformat() if d.published else None,
+                                  "source": d.source}) + "\n")
+    return words_in(drafts)
+
+
+def run_import(archive: Path, db: Path, processes: int) -> dict[str, Any]:
+    """`newsdesk ingest --json` as a child; its report, wall time and peak tree RSS."""
+    argv = [python(), "-m", "bot.cli", "ingest", str(archive), "--db", str(db), "--processes",
+            str(processes), "--json"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"newsdesk ingest failed: {err[-800:]}")
+    report = json.loads(out)
+    return {"seconds": seconds, "peak_tree_rss_mb": peak[0], "stored": report["stored"],
+            "skipped": len(report["skipped"])}
+
+
+def reference(n: int, processes: int, workdir: Path) -> tuple[float, int]:
+    """bench.ingest's whole ingest (Ingestor.store_drafts in this process): seconds, words."""
+    from bench.ingest import whole_ingest
+    from bot.ingest.service import Ingestor
+    from storage.sqlite_store import SqliteStore
+
+    drafts, _ = corpus(n, round_offset=1000)  # its own URLs and titles: a fresh store anyway
+    store = SqliteStore(workdir / f"reference-{time.monotonic_ns()}.db")
+    ingestor = Ingestor(store, MODEL)
+    try:
+        seconds = whole_ingest(ingestor, drafts, processes)
+    finally:
+        ingestor.close()
+        store.close()
+    return seconds, words_in(drafts)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--articles", type=int, default=20_000, help="the big import (default 20000)")
+    p.add_argument("--base", type=int, default=1000, help="the small import (default 1000)")
+    p.add_argument("--processes", type=int, default=2, help="--processes of both (default 2)")
+    p.add_argument("--rounds", type=int, default=3, help="rounds, median reported (default 3)")
+    args = p.parse_args(argv)
+
+    rounds = []
+    with tempfile.TemporaryDirectory(prefix="bench-bulk-") as tmp:
+        workdir = Path(tmp)
+        small, big = workdir / "small.jsonl", workdir / "big.jsonl"
+        small_words, big_words = write_archive(small, args.base), write_archive(big, args.articles)
+        say(f"Archives: {args.base} and {args.articles} articles ({big_words:,} words).")
+        for r in range(args.rounds):
+            ref_s, ref_words = reference(args.base, args.processes, workdir)
+            one = run_import(small, workdir / f"small-{r}.db", args.processes)
+            many = run_import(big, workdir / f"big-{r}.db", args.processes)
+            entry = {
+                "reference_words_per_s": ref_words / ref_s,
+                "small": {**one, "words_per_s": small_words / one["seconds"]},
+                "big": {**many, "words_per_s": big_words / many["seconds"]},
+            }
+            entry["peak_growth_mb"] = many["peak_tree_rss_mb"] - one["peak_tree_rss_mb"]
+            entry["speed_ratio"] = entry["big"]["words_per_s"] / entry["reference_words_per_s"]
+            entry["meets_target"] = (entry["peak_growth_mb"] <= MEMORY_TARGET_MB
+                                     and entry["speed_ratio"] >= SPEED_TARGET)
+            rounds.append(entry)
+            say(f"  round {r + 1}: bench.ingest {entry['reference_words_per_s']:,.0f} words/s; "
+                f"ingest of {args.base}: peak {one['peak_tree_rss_mb']:.0f} MB; of "
+                f"{args.articles}: peak {many['peak_tree_rss_mb']:.0f} MB, "
+                f"{entry['big']['words_per_s']:,.0f} words/s (ratio {entry['speed_ratio']:.2f})")
+
+    def spread(key: str) -> dict[str, float]:
+        values = [r[key] for r in rounds]
+        return {"median": median(values), "min": min(values), "max": max(values)}
+
+    result = {
+        "articles": args.articles, "base": args.base, "processes": args.processes,
+        "rounds": rounds, "peak_growth_mb": spread("peak_growth_mb"),
+        "speed_ratio": spread("speed_ratio"), "memory_target_mb": MEMORY_TARGET_MB,
+        "speed_target": SPEED_TARGET, "meets_target": all(r["meets_target"] for r in rounds),
+    }
+    g, s = result["peak_growth_mb"], result["speed_ratio"]
+    say(f"peak RSS growth {args.base} -> {args.articles} articles: median {g['median']:.0f} MB "
+        f"(min {g['min']:.0f}, max {g['max']:.0f}; target <= {MEMORY_TARGET_MB:.0f})")
+    say(f"words/s against bench.ingest: median {s['median']:.2f} (min {s['min']:.2f}, "
+        f"max {s['max']:.2f}; target >= {SPEED_TARGET})")
+    say(f"target: {'met' if result['meets_target'] else 'MISSED'} (every round must meet it)")
+    path = write_result("bulk", result, args.results_dir)
+    say(f"wrote {path}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
