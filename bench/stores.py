@@ -13,7 +13,9 @@ because per-row trigger and index upkeep made a big copy many times slower.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -207,8 +209,18 @@ def replicate(conn: sqlite3.Connection, size: int) -> None:
 
 
 def build_store(size: int, base: int, results_dir: Path) -> Path:
-    """A store of `size` articles: the analysed base, replicated in SQL when bigger (cached)."""
+    """A store of `size` articles: the analysed base, replicated in SQL when bigger (cached).
+
+    One builder at a time per results folder (a lock file): two benchmarks started together
+    wait for each other's store instead of writing the same file.
+    """
     results_dir.mkdir(parents=True, exist_ok=True)
+    with open(results_dir / ".stores.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_store(size, base, results_dir)
+
+
+def _build_store(size: int, base: int, results_dir: Path) -> Path:
     base = min(base, size)
     source = base_store(base, results_dir)
     if size == base:
@@ -220,7 +232,7 @@ def build_store(size: int, base: int, results_dir: Path) -> Path:
         stale.unlink()
     say(f"Replicating the {base}-article base to {size:,} articles in SQL (once; cached)...")
     with timed() as t:
-        tmp = path.with_suffix(".building")
+        tmp = path.with_suffix(f".building-{os.getpid()}")
         shutil.copyfile(source, tmp)
         conn = sqlite3.connect(tmp, isolation_level=None)
         conn.execute("pragma journal_mode = off")
