@@ -47,7 +47,7 @@ class ChannelStore:
         row = self._one("select * from channels where platform = ? and channel = ?",
                         (platform, channel))
         return row or {"platform": platform, "channel": channel, "last_digest_at": None,
-                       "last_digest_article": 0, "say_no_news": 0, "scope": None}
+                       "last_digest_article": 0, "say_no_news": 0}
 
     def set_digest_mark(self, platform: str, channel: str, at: str, article_id: int) -> None:
         with self.transaction() as conn:

@@ -225,6 +225,15 @@ def m009_stories_index(db: Database) -> None:
     db.table("story_df").create({"key": str, "df": int}, pk="key")
 
 
+
+@migrations()
+def m010_channels_drop_scope(db: Database) -> None:
+    # A channel filter that no command ever set: the digest read it, nothing wrote it. Routing
+    # and filters per source (the tenants work) are where a channel's scope will live.
+    if "scope" in db.table("channels").columns_dict:
+        db.execute("alter table channels drop column scope")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import answers, bulk, ingest, longtext, memory, poll, soak, startup, stories
+from bench import answers, bulk, ingest, longtext, memory, poll, soak, startup, stores, stories
+from bench.common import summarise
 
 pytestmark = pytest.mark.slow
 
@@ -27,19 +28,21 @@ def _written(results: Path, name: str) -> dict:
 
 def test_ingest_reports_throughput_against_bare_spacy_and_the_split(results: Path) -> None:
     ingest.main(["--articles", "6", "--processes", "1", "--split-articles", "3",
-                 "--results-dir", str(results)])
+                 "--rounds", "1", "--results-dir", str(results)])
     data = _written(results, "ingest")
-    assert data["articles"] == 6 and data["words"] > 0
+    assert data["articles"] == 6 and data["words"] > 0 and data["rounds"] == 1
+    (only,) = data["per_round"]
     for side in ("bare_spacy", "newsdesk"):
-        assert data[side]["words_per_s"] > 0 and data[side]["articles_per_s"] > 0
-    assert data["ratio_to_bare_spacy"] > 0
+        assert only[side]["words_per_s"] > 0 and only[side]["articles_per_s"] > 0
+    assert data["ratio_to_bare_spacy"]["median"] == only["ratio_to_bare_spacy"] > 0
+    assert data["meets_target"] == (only["ratio_to_bare_spacy"] >= data["target_ratio"])
     split = data["split_one_process"]
     assert set(split["seconds"]) == set(ingest.STEPS)
     assert all(seconds >= 0 for seconds in split["seconds"].values())
 
 
 def test_answers_reports_percentiles_for_every_command_and_size(results: Path) -> None:
-    answers.main(["--sizes", "50,120", "--base", "50", "--samples", "3",
+    answers.main(["--sizes", "50,120", "--base", "50", "--samples", "3", "--rounds", "1",
                   "--results-dir", str(results)])
     data = _written(results, "answers")
     assert set(data["sizes"]) == {"50", "120"}
@@ -47,15 +50,38 @@ def test_answers_reports_percentiles_for_every_command_and_size(results: Path) -
         assert {"/who", "/when", "/quote", "/summary", "/when TOPIC", "/stories",
                 "/story ID"} <= set(by_command)
         for figures in by_command.values():
-            assert figures["errors"] == 0
-            assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+            assert figures["errors"] == 0 and figures["rounds"] == 1
+            assert 0 < figures["p50_ms"]["median"] <= figures["p99_ms"]["median"]
     assert (results / "store-120-from-50.db").exists()  # cached for the next run
+    assert data["stores"]["120"]["build_seconds"] is not None
+
+
+def test_three_rounds_are_all_kept_and_met_only_if_the_worst_round_meets(results: Path) -> None:
+    answers.main(["--sizes", "50", "--base", "50", "--samples", "3", "--rounds", "3",
+                  "--results-dir", str(results)])
+    written = _written(results, "answers")
+    for figures in written["sizes"]["50"].values():
+        p99s = [r["p99_ms"] for r in figures["per_round"]]
+        assert len(p99s) == 3 and figures["rounds"] == 3
+        assert figures["p99_ms"] == {"min": min(p99s), "median": sorted(p99s)[1],
+                                     "max": max(p99s)}
+        assert figures["meets_target"] == (max(p99s) < figures["target_p99_ms"])
+        assert all(len(r["load_average"]) == 3 for r in figures["per_round"])
+
+
+def test_one_missed_round_makes_the_figure_missed() -> None:
+    rounds = [{"x": 10.0}, {"x": 30.0}, {"x": 12.0}]
+    summary = summarise(rounds, {"x": lambda r: r["x"]}, lambda r: r["x"] < 25)
+    assert summary["x"] == {"min": 10.0, "median": 12.0, "max": 30.0}
+    assert summary["meets_target"] is False
+    assert [r["meets_target"] for r in rounds] == [True, False, True]
+    assert summarise(rounds[:1], {"x": lambda r: r["x"]}, lambda r: r["x"] < 25)["meets_target"]
 
 
 def test_a_replicated_store_answers_from_the_copies(results: Path) -> None:
     import sqlite3
 
-    path = answers.build_store(120, 50, results)
+    path = stores.build_store(120, 50, results)
     with sqlite3.connect(path) as conn:
         assert conn.execute("select count(*) from articles").fetchone()[0] == 120
         hits = conn.execute("select count(*) from articles_fts where articles_fts match "
@@ -69,10 +95,10 @@ def test_a_replicated_store_answers_from_the_copies(results: Path) -> None:
 
 
 def test_poll_reports_each_cycle_with_its_memory(results: Path) -> None:
-    poll.main(["--feeds", "6", "--cycles", "2", "--changed", "0.5", "--items", "2",
+    poll.main(["--feeds", "6", "--rounds", "2", "--changed", "0.5", "--items", "2",
                "--feeds-per-host", "1", "--results-dir", str(results)])
     data = _written(results, "poll")
-    assert len(data["cycles"]) == 2
+    assert len(data["cycles"]) == 2 and data["rounds"] == 2
     for cycle in data["cycles"]:
         assert cycle["polled"] == 6 or "new_items" in cycle
         assert cycle["failed"] == 0 and cycle["rss_mb"] > 0 and cycle["seconds"] > 0
@@ -80,20 +106,21 @@ def test_poll_reports_each_cycle_with_its_memory(results: Path) -> None:
 
 
 def test_memory_reports_the_peak_of_a_bot_with_the_model_loaded(results: Path) -> None:
-    memory.main(["--articles", "50", "--base", "50", "--run-seconds", "30",
+    memory.main(["--articles", "50", "--base", "50", "--run-seconds", "30", "--rounds", "1",
                  "--results-dir", str(results)])
     data = _written(results, "memory")
     # A loaded spaCy pipeline alone is well over 50 MB: a smaller peak means nothing was measured.
-    assert data["peak_rss_mb"] > 50 and data["bare_spacy_load_peak_rss_mb"] > 50
+    assert data["peak_rss_mb"]["min"] > 50 and data["bare_spacy_load_peak_rss_mb"]["min"] > 50
+    assert data["meets_target"] == (data["peak_rss_mb"]["max"] < data["target_mb"])
 
 
 def test_startup_times_ask_and_demo_against_spacy_load(results: Path) -> None:
-    startup.main(["--runs", "1", "--articles", "50", "--base", "50",
+    startup.main(["--rounds", "1", "--articles", "50", "--base", "50",
                   "--results-dir", str(results)])
     data = _written(results, "startup")
     for name in ("newsdesk ask /who", "newsdesk demo --ask /who", "spacy.load"):
         assert data["commands"][name]["failures"] == 0
-        assert data["commands"][name]["median_s"] > 0
+        assert data["commands"][name]["seconds"]["median"] > 0
 
 
 def test_stories_scores_the_labelled_dev_set_and_the_summit(results: Path) -> None:
@@ -103,6 +130,8 @@ def test_stories_scores_the_labelled_dev_set_and_the_summit(results: Path) -> No
     if (stories.common.DEV / "timex").exists():
         assert data["dev"]["articles"] == 6
         assert 0 < data["dev"]["precision"] <= 1 and 0 < data["dev"]["recall"] <= 1
+
+
 def test_longtext_times_the_extraction_of_one_long_article_against_its_parse(
     results: Path,
 ) -> None:

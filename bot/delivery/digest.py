@@ -63,14 +63,11 @@ def zone_of(outbox: Outbox, platform: str, channel: str, default: str) -> str:
 
 def plan_digest(store: Store, outbox: Outbox, platform: str, channel: str,
                 timezone: str = "UTC") -> DigestPlan:
-    """Read what is new in the channel's scope since its last digest and render it."""
+    """Read what is new for the channel since its last digest and render it."""
     channels = outbox.store
     state = channels.channel(platform, channel)
     plan = DigestPlan(platform, channel, state["last_digest_at"])
     articles = channels.articles_after(int(state["last_digest_article"] or 0), MAX_ARTICLES)
-    if state.get("scope"):
-        in_scope = set(store.search_articles(state["scope"], limit=10_000))
-        articles = [a for a in articles if a["id"] in in_scope]
     plan.articles = articles
     covered = channels.covered_stories(platform, channel,
                                        sorted({a["story_id"] for a in articles}))

@@ -79,3 +79,11 @@ def test_names_like_matches_a_word_start_and_treats_wildcards_literally(tmp_path
     assert store.names_like("ru") == ["Ana Ruiz"], "a surname's start finds the person"
     assert store.names_like("ana") == ["Ana Ruiz"]
     assert store.names_like("%") == [] and store.names_like("_na") == []
+
+
+def test_channels_carry_no_hidden_digest_filter(tmp_path):
+    # `channels.scope` filtered digests but no command could set it: a store must not keep a
+    # filter nobody can see or change (routing and filters per source will own this).
+    store = SqliteStore(tmp_path / "s.db")
+    assert "scope" not in store.db.table("channels").columns_dict
+    store.close()
