@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from hypothesis import strategies as st
 from bot import config as config_module
 from bot.app import Newsdesk
 from bot.commands import COMMANDS
-from bot.config import Settings, StorageSettings
+from bot.config import Settings
 from bot.errors import ConfigError, UserError
 from bot.ingest.feeds import parse_feed
 from bot.ingest.files import parse_front_matter, parse_jsonl
@@ -43,15 +41,9 @@ ARGS = st.lists(st.one_of(NASTY, st.text(max_size=40)), max_size=4).map(" ".join
 
 
 @pytest.fixture
-def desk(summit_db: Path, tmp_path: Path) -> Iterator[Newsdesk]:
-    copy = tmp_path / "fuzz.db"
-    source, target = sqlite3.connect(summit_db), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    bot = Newsdesk(Settings(storage=StorageSettings(path=str(copy))))
-    yield bot
-    bot.close()
+def desk(summit_bot: Newsdesk) -> Newsdesk:
+    """The shared summit core (tests/conftest.py), under the name these tests read best with."""
+    return summit_bot
 
 
 def _said(reply: Reply) -> str:
