@@ -134,9 +134,11 @@ class CueFinder(SpeakerFinder):
                 break
         if not window:
             return None
-        if window[0].text in DASHES and len(window) > 1:
+        # the tokenizer may glue the dash to the closing mark ("...”― Jane Doe")
+        dash = window[0].text.lstrip(QUOTE_MARKS)
+        if dash in DASHES and len(window) > 1:
             speaker = self._speaker_in(window[1:])
-            return Attribution(window[0].text, *speaker, True) if speaker[0] else None
+            return Attribution(dash, *speaker, True) if speaker[0] else None
         last = doc_text(self.doc)[span.end - 1]
         # the quoted words run on into the sentence ("to "vote" and said"): only a short closing
         # cue counts ("... "steals a handful" is held to account, Warren said.")
@@ -195,12 +197,35 @@ class CueFinder(SpeakerFinder):
             if tok.i in ancestors:
                 cue = tok
                 break
-            if cue is None and tok.lemma_.lower() not in WEAK_SPEECH_VERBS:
+            if self._cues_earlier_quote(tok, span):
+                continue
+            # "the three cuts he cited are "..."": a speech verb in a clause that only
+            # describes a noun does not introduce the words that follow
+            if cue is None and tok.lemma_.lower() not in WEAK_SPEECH_VERBS \
+                    and tok.dep_ != "relcl":
                 cue = tok
         if cue is None:
             return None
+        if cue.dep_ == "relcl":
+            # "the three cuts he cited are "...", the Courier reported": a cue that only
+            # describes a noun yields to the one that closes the sentence
+            closing = self._trailing(span)
+            if closing is not None and closing.speaker:
+                return closing
         speaker = self._speaker_of_verb(cue, window)
         return self._outermost(cue, speaker)
+
+    def _cues_earlier_quote(self, verb: Token, span: MarkedSpan) -> bool:
+        """ ""Ready?" she asked, but the crowd was loud, and as X went on about "..."": a cue
+        that closes an earlier quotation does not also open one a clause or more later."""
+        subject = self._subject(verb)
+        first = subject.left_edge.i if subject is not None and subject.i < verb.i else verb.i
+        before = self.doc[max(0, first - 2) : first]
+        if not any(t.text in QUOTE_MARKS and t.i not in self.inside for t in before):
+            return False
+        between = [t for t in self.doc[verb.i + 1 : self._token_at(span.open_at)]
+                   if not t.is_punct]
+        return len(between) > 3
 
     def _governing(self, span: MarkedSpan) -> Attribution | None:
         """A partial quotation inside a clause: credited to the subject of the speech or stance
@@ -217,7 +242,14 @@ class CueFinder(SpeakerFinder):
             if verb.i in self.inside:
                 break
             if verb.pos_ in ("VERB", "AUX"):
-                if _is_cue_verb(verb) and child.dep_ not in SUBJECT_DEPS | {"csubj"}:
+                if fallback is not None and child.dep_ in ("advcl", "conj") \
+                        and fallback.span is not None \
+                        and self.people.mention_in(*fallback.span) is not None:
+                    # "and as the governor went on about "...", Marta said yes": the words
+                    # belong to the clause with its own named subject, not the next one up
+                    return fallback
+                if _is_cue_verb(verb) and child.dep_ not in SUBJECT_DEPS | {"csubj"} \
+                        and not self._has_own_object(verb):
                     speaker = self._speaker_of_clause(verb, strict=False)
                     if speaker[0]:
                         return self._outermost(verb, speaker)
@@ -301,7 +333,7 @@ class CueFinder(SpeakerFinder):
         """ "Melanie said yes": the verb's object is narrative, so it does not cue the quote."""
         own = ("dobj", "ccomp") if verb.lemma_.lower() == "say" else ("ccomp",)
         return any(
-            c.dep_ in own
+            (c.dep_ in own or (c.dep_ == "intj" and c.lower_ in ("yes", "no")))
             and c.i > verb.i
             and self._near(c, verb)
             and not any(t.text == "," for t in self.doc[verb.i + 1 : c.left_edge.i])

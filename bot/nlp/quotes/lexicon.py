@@ -82,6 +82,13 @@ GROUP_NOUNS = frozenset(
     )
 )
 
+# Nouns for works and things with names ("her 2003 book, Living History,"): a name in
+# apposition to one is a title, not a person.
+WORK_NOUNS = frozenset(
+    {"book", "memoir", "novel", "autobiography", "biography", "film", "movie", "documentary",
+     "album", "song", "single", "show", "series", "play", "musical", "poem", "essay", "column",
+     "podcast", "painting", "opera", "report", "bill", "law", "act", "ship", "yacht", "horse"}
+)
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS

@@ -23,6 +23,7 @@ from bot.nlp.quotes.lexicon import (
     ROLE_FILLERS,
     ROLE_SYNONYMS,
     TITLE_ROLES,
+    WORK_NOUNS,
 )
 from bot.nlp.text import doc_text
 
@@ -311,7 +312,7 @@ class PeopleIndex:
 def _person_names(doc: Doc) -> list[Span]:
     """PERSON entities, plus what the tagger left unlabelled: a lone surname of a person named in
     full elsewhere ("Christie, who ...") and proper-noun subjects ("Wines said")."""
-    names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and not _is_title(ent)]
     in_person = {i for ent in names for i in range(ent.start, ent.end)}
     # subjects first: "Mehmet Oz said" untagged still gives the surname of a later "Oz's"
     for tok in doc:
@@ -330,8 +331,30 @@ def _person_names(doc: Doc) -> list[Span]:
     return sorted(names, key=lambda span: span.start)
 
 
+def _is_title(ent: Span) -> bool:
+    """ "her 2003 book, Living History,": a name in apposition to a work is its title."""
+    root = ent.root
+    if root.dep_ == "appos" and root.head.lemma_.lower() in WORK_NOUNS:
+        return True
+    doc = ent.doc  # the parser often misses the apposition: read the commas around it
+    return (
+        ent.start >= 2 and doc[ent.start - 1].text == ","
+        and doc[ent.start - 2].lemma_.lower() in WORK_NOUNS
+        and ent.end < len(doc) and doc[ent.end].text == ","
+    )
+
+
 def _is_unlabelled_name(tok: Token, in_person: set[int]) -> bool:
-    return tok.i not in in_person and tok.pos_ == "PROPN" and tok.text[:1].isupper()
+    if tok.i not in in_person and tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        # "the 19th Amendment", "the Senate": a person's name takes no article or number
+        before = tok.doc[tok.i - 1] if tok.i > 0 else None
+        while before is not None and before.is_space and before.i > 0:
+            before = tok.doc[before.i - 1]
+        return before is None or not (
+            before.lower_ in ("the", "a", "an") or before.like_num
+            or before.text[:1].isdigit()
+        )
+    return False
 
 
 def _with_compounds(tok: Token, in_person: set[int]) -> Span:
