@@ -23,6 +23,12 @@ _TITLE_WORD_RE = re.compile(
 )
 
 
+_FISCAL_AFTER_RE = re.compile(r"\s+(?:ended|ending|ends|to\s+(?!date)|through)\b", re.IGNORECASE)
+_LONG_PERIOD_RE = re.compile(
+    r"\b(?:(?:nine|six|twelve|9|6|12)[- ]months?|(?:first|second)\s+half|the\s+year)\b",
+    re.IGNORECASE,
+)
+
 _ORDINAL_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\b")
 
 # A capitalised word that does not open a sentence, then one space.
@@ -48,9 +54,15 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
         ):
             continue
         context = replace(context, tense=clause_tense(doc, start, end))
-        found = normalise(rule, text, context)
+        found = normalise(rule, text, _for_period(body, start, rule, text, context))
         if found is None:
             continue
+        if rule == "deictic" and text.lower() == "the year" and not _FISCAL_AFTER_RE.match(
+            body, end
+        ):
+            # "a high for the year", "the first nine months of the year": the current year;
+            # "the year ended June 30" stays a length (a fiscal year)
+            found = ("DATE", f"{context.ref.year:04d}", "year")
         kind, value, precision = found
         if published is None and kind in ("DATE", "TIME") and value[:1].isdigit():
             value, precision = _without_reference(rule, text, value, precision)
@@ -69,6 +81,17 @@ def find_times(doc: Doc, published: date | datetime | None) -> list[TimeMention]
         if following is not None and not _taken(following, spans):
             mentions.append(following)
     return mentions
+
+
+def _for_period(body: str, start: int, rule: str, text: str, context: Context) -> Context:
+    """ "For the nine months, net rose ... from a year earlier": a comparison in a sentence about
+    a period longer than a quarter is with the year before, not with the quarter in focus."""
+    if context.quarter is None or rule not in ("ago", "deictic") or "year" not in text.lower():
+        return context
+    sentence = body[max(body.rfind(". ", 0, start), body.rfind("\n", 0, start), 0) : start]
+    if _LONG_PERIOD_RE.search(sentence) is None:
+        return context
+    return replace(context, quarter=None)
 
 
 def _day_after_aside(clock: TimeMention, context: Context) -> TimeMention | None:

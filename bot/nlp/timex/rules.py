@@ -182,7 +182,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?:the\s+)?(?:(?:first|last|past|next|coming|previous|latest|final|following|remaining"
         rf"|initial|full|entire|whole)\s+)?(?:{PREMOD}\s+)?{COUNT}(?:\s+(?:to|or|-)\s+{NUM})?\s+"
         rf"(?:(?:more|additional|full|straight|consecutive|long|trading|business|calendar)\s+)?"
-        rf"{UNIT}s?(?:\s+or\s+so|\s+and\s+a\s+half)?",
+        rf"{UNIT}s?(?:\s+or\s+so|\s+and\s+a\s+half)?(?![- ]old\b)",  # "52 years old": an age
         rf"(?:\d+|{TENS}|{SMALL}|{TENS}-(?:one|two|three|four|five|six|seven|eight|nine))-{UNIT}"
         r"(?!s?-old)(?:-long)?",  # "a 6-year-old" is an age, not a time expression
         r"(?:day|week|month|year|decade)-long|(?:decades|centuries)(?:-long|-old)?",
