@@ -4,15 +4,19 @@
 
 Each round, in turn: bench.ingest's whole ingest (Ingestor in this process, the same worker
 processes) over --base articles, then `newsdesk ingest` of a --base-line .jsonl, then of an
---articles-line .jsonl, each into a fresh store. The memory figure is the peak RSS of the
-whole process tree (the command, its forkserver and its NLP workers), sampled from /proc every
-0.2 s; the target is the big import's peak within 100 MB of the small one's, and its words/s
-within 10% of bench.ingest's in the same round.
+--articles-line .jsonl, each into a fresh store; one more bench.ingest run closes the last
+round, so every big import lies between two reference runs and is compared with their mean
+(load that drifts during a long import hits both sides alike). The memory figure is the peak
+RSS of the whole process tree (the command, its forkserver and its NLP workers), sampled from
+/proc every 0.2 s; the target is the big import's peak within 100 MB of the small one's, and
+its words/s within 10% of bench.ingest's in the same round. The machine's load average is
+recorded beside each step.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 import threading
@@ -25,6 +29,10 @@ from bench.common import MODEL, corpus, median, parser, python, say, words_in, w
 
 MEMORY_TARGET_MB = 100.0
 SPEED_TARGET = 0.9
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
 
 
 def _children() -> dict[int, list[int]]:
@@ -108,6 +116,20 @@ def reference(n: int, processes: int, workdir: Path) -> tuple[float, int]:
     return seconds, words_in(drafts)
 
 
+def _summary(args: Any, rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    def spread(key: str) -> dict[str, float]:
+        values = [r[key] for r in rounds]
+        return {"median": median(values), "min": min(values), "max": max(values)}
+
+    return {
+        "articles": args.articles, "base": args.base, "processes": args.processes,
+        "n_rounds": len(rounds),
+        "rounds": rounds, "peak_growth_mb": spread("peak_growth_mb"),
+        "speed_ratio": spread("speed_ratio"), "memory_target_mb": MEMORY_TARGET_MB,
+        "speed_target": SPEED_TARGET, "meets_target": all(r["meets_target"] for r in rounds),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--articles", type=int, default=20_000, help="the big import (default 20000)")
@@ -122,35 +144,40 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         small, big = workdir / "small.jsonl", workdir / "big.jsonl"
         small_words, big_words = write_archive(small, args.base), write_archive(big, args.articles)
         say(f"Archives: {args.base} and {args.articles} articles ({big_words:,} words).")
-        for r in range(args.rounds):
+
+        def ref_words_per_s() -> float:
             ref_s, ref_words = reference(args.base, args.processes, workdir)
-            one = run_import(small, workdir / f"small-{r}.db", args.processes)
-            many = run_import(big, workdir / f"big-{r}.db", args.processes)
-            entry = {
-                "reference_words_per_s": ref_words / ref_s,
+            say(f"  bench.ingest: {ref_words / ref_s:,.0f} words/s (load {_load():.1f})")
+            return ref_words / ref_s
+
+        before = ref_words_per_s()
+        for r in range(args.rounds):
+            one = {**run_import(small, workdir / f"small-{r}.db", args.processes),
+                   "load_after": _load()}
+            say(f"  ingest of {args.base}: peak {one['peak_tree_rss_mb']:.0f} MB "
+                f"(load {one['load_after']:.1f})")
+            many = {**run_import(big, workdir / f"big-{r}.db", args.processes),
+                    "load_after": _load()}
+            after = ref_words_per_s()
+            entry: dict[str, Any] = {
+                "reference_words_per_s": (before + after) / 2,
+                "reference_before_after": [before, after],
                 "small": {**one, "words_per_s": small_words / one["seconds"]},
                 "big": {**many, "words_per_s": big_words / many["seconds"]},
             }
+            before = after
             entry["peak_growth_mb"] = many["peak_tree_rss_mb"] - one["peak_tree_rss_mb"]
             entry["speed_ratio"] = entry["big"]["words_per_s"] / entry["reference_words_per_s"]
             entry["meets_target"] = (entry["peak_growth_mb"] <= MEMORY_TARGET_MB
                                      and entry["speed_ratio"] >= SPEED_TARGET)
             rounds.append(entry)
+            write_result("bulk", _summary(args, rounds), args.results_dir)  # kept if stopped
             say(f"  round {r + 1}: bench.ingest {entry['reference_words_per_s']:,.0f} words/s; "
                 f"ingest of {args.base}: peak {one['peak_tree_rss_mb']:.0f} MB; of "
                 f"{args.articles}: peak {many['peak_tree_rss_mb']:.0f} MB, "
                 f"{entry['big']['words_per_s']:,.0f} words/s (ratio {entry['speed_ratio']:.2f})")
 
-    def spread(key: str) -> dict[str, float]:
-        values = [r[key] for r in rounds]
-        return {"median": median(values), "min": min(values), "max": max(values)}
-
-    result = {
-        "articles": args.articles, "base": args.base, "processes": args.processes,
-        "rounds": rounds, "peak_growth_mb": spread("peak_growth_mb"),
-        "speed_ratio": spread("speed_ratio"), "memory_target_mb": MEMORY_TARGET_MB,
-        "speed_target": SPEED_TARGET, "meets_target": all(r["meets_target"] for r in rounds),
-    }
+    result = _summary(args, rounds)
     g, s = result["peak_growth_mb"], result["speed_ratio"]
     say(f"peak RSS growth {args.base} -> {args.articles} articles: median {g['median']:.0f} MB "
         f"(min {g['min']:.0f}, max {g['max']:.0f}; target <= {MEMORY_TARGET_MB:.0f})")

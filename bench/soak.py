@@ -52,8 +52,15 @@ def varied(n: int, seed: int = 15) -> list[ArticleDraft]:
     return drafts
 
 
+def _own_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 async def soak(drafts: list[ArticleDraft], every: int, batch: int, recycle: int,
-               db: Path) -> list[dict[str, float]]:
+               db: Path, partial: Any = None) -> list[dict[str, float]]:
     from bot.ingest.service import Ingestor
     from storage.sqlite_store import SqliteStore
 
@@ -67,12 +74,18 @@ async def soak(drafts: list[ArticleDraft], every: int, batch: int, recycle: int,
         stored += len(report.added)
         done = offset + batch
         if done % every == 0 or done >= len(drafts):
+            # The bot process alone as well as the tree: which side grows tells where to look.
             readings.append({"articles": min(done, len(drafts)), "stored": stored,
                              "tree_rss_mb": tree_rss_mb(os.getpid()),
-                             "seconds": time.perf_counter() - start})
+                             "bot_rss_mb": _own_rss_mb(),
+                             "story_index": len(ingestor._story_index()),
+                             "seconds": time.perf_counter() - start,
+                             "load_1min": os.getloadavg()[0]})
             r = readings[-1]
-            say(f"  {r['articles']:>6} articles: tree RSS {r['tree_rss_mb']:.0f} MB "
-                f"({r['seconds']:.0f} s)")
+            say(f"  {r['articles']:>6} articles: tree RSS {r['tree_rss_mb']:.0f} MB, bot process "
+                f"{r['bot_rss_mb']:.0f} MB ({r['seconds']:.0f} s, load {r['load_1min']:.1f})")
+            if partial is not None:
+                partial(readings)  # a run stopped early still leaves its readings
     from bot.ingest.workers import close_shared_pools
 
     close_shared_pools()
@@ -92,17 +105,25 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     drafts = varied(args.articles)
     say(f"Soak: {len(drafts)} distinct articles through store_drafts_async, "
         f"worker recycled every {args.recycle}.")
+
+    def summary(readings: list[dict[str, float]]) -> dict[str, Any]:
+        at_warmup = next((r for r in readings if r["articles"] >= WARMUP), None)
+        later = [r["tree_rss_mb"] for r in readings if at_warmup and r["articles"] > WARMUP]
+        growth = max(later) - at_warmup["tree_rss_mb"] if at_warmup and later else None
+        complete = bool(readings) and readings[-1]["articles"] >= len(drafts)
+        return {"articles": len(drafts), "recycle_articles": args.recycle, "batch": args.batch,
+                "readings": readings, "growth_after_2000_mb": growth, "target_mb": TARGET_MB,
+                "complete": complete,  # False while running, or when stopped early
+                "meets_target": complete and growth is not None and growth < TARGET_MB}
+
+    def partial(readings: list[dict[str, float]]) -> None:
+        write_result("soak", summary(readings), args.results_dir)
+
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp:
         readings = asyncio.run(soak(drafts, args.every, args.batch, args.recycle,
-                                    Path(tmp) / "soak.db"))
-    at_warmup = next((r for r in readings if r["articles"] >= WARMUP), None)
-    later = [r["tree_rss_mb"] for r in readings if at_warmup and r["articles"] > WARMUP]
-    growth = max(later) - at_warmup["tree_rss_mb"] if at_warmup and later else None
-    result = {
-        "articles": len(drafts), "recycle_articles": args.recycle, "batch": args.batch,
-        "readings": readings, "growth_after_2000_mb": growth, "target_mb": TARGET_MB,
-        "meets_target": growth is not None and growth < TARGET_MB,
-    }
+                                    Path(tmp) / "soak.db", partial))
+    result = summary(readings)
+    growth = result["growth_after_2000_mb"]
     if growth is None:
         say(f"fewer than {WARMUP + args.every} articles: no growth figure after {WARMUP}")
     else:

@@ -151,6 +151,8 @@ def test_bulk_reports_peak_memory_and_speed_against_bench_ingest(results: Path) 
     # The workers hold a spaCy model each: a smaller tree peak means nothing was measured.
     assert entry["big"]["peak_tree_rss_mb"] > 100 and entry["small"]["peak_tree_rss_mb"] > 100
     assert entry["reference_words_per_s"] > 0 and entry["speed_ratio"] > 0
+    # The big import is compared with the reference runs just before and just after it.
+    assert len(entry["reference_before_after"]) == 2 and data["n_rounds"] == 1
     assert set(data["peak_growth_mb"]) == {"median", "min", "max"}
 
 
@@ -161,4 +163,6 @@ def test_soak_reads_the_tree_memory_every_n_articles(results: Path) -> None:
     assert [r["articles"] for r in data["readings"]] == [10, 20, 30]
     assert data["readings"][-1]["stored"] == 30
     assert all(r["tree_rss_mb"] > 100 for r in data["readings"])
-    assert data["growth_after_2000_mb"] is None  # too few articles to say
+    assert all(0 < r["bot_rss_mb"] < r["tree_rss_mb"] for r in data["readings"])
+    assert [r["story_index"] for r in data["readings"]] == [10, 20, 30]
+    assert data["complete"] and data["growth_after_2000_mb"] is None  # too few to say

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -43,6 +44,9 @@ _SHARED_ANSWERS = frozenset({"who", "when", "quote", "summary"})
 _RATE_LIMIT_RETRIES = 3
 _PROGRESS_MESSAGES = 3
 _CLOSE_GRACE_S = 5.0
+# Web API errors that mean the bot token no longer works: the bot cannot post until an admin acts.
+_TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                            "token_expired", "team_disabled"})
 
 
 class SlackPostError(UserError):
@@ -71,6 +75,9 @@ class SlackAdapter:
     """Implements bot.ports.Chat for Slack and serves the slash commands to `handle`."""
 
     platform = "slack"
+    # How often Socket Mode pings Slack; a dead connection is found and replaced within a few
+    # of these (slack_sdk's default).
+    PING_INTERVAL_S = 10.0
 
     def __init__(self, settings: SlackSettings, handle: Handler) -> None:
         self._settings = settings
@@ -85,6 +92,7 @@ class SlackAdapter:
         self._answers: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._token_refused: str | None = None  # the Web API's error while the token fails
 
     # ---- lifecycle ----
 
@@ -127,6 +135,47 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    @property
+    def connected(self) -> bool:
+        """Whether the bot can hear commands and post (for /healthz)."""
+        return self.disconnected_reason is None
+
+    @property
+    def disconnected_reason(self) -> str | None:
+        """Why the bot cannot hear commands or post right now, or None when it can.
+
+        Socket Mode: the websocket is open and answers pings (slack_sdk reconnects on its own;
+        until it has, the bot hears nothing). HTTP mode: /slack/events is being served. Both:
+        the last Web API call did not refuse the bot token.
+        """
+        if self._token_refused is not None:
+            return f"Slack refuses the bot token ({self._token_refused})"
+        if self._settings.mode == "socket":
+            client = self._socket.client if self._socket is not None else None
+            if client is None or client.closed:
+                return "Socket Mode is not started"
+            session = client.current_session
+            if client.stale or session is None or session.closed:
+                return "the Socket Mode connection is closed"
+            # As slack_sdk's own check: no pong for 4 ping intervals is a dead connection.
+            last = client.last_ping_pong_time
+            if last is not None and time.time() - last >= client.ping_interval * 4:
+                return "the Socket Mode connection answers no pings"
+            return None
+        if self._runner is None or not self._runner.addresses:
+            return f"{EVENTS_PATH} is not being served"
+        return None
+
+    def _api_answered(self, error: str | None = None) -> None:
+        """Note what a Web API call said about the bot token (None: the call succeeded)."""
+        if error in _TOKEN_REFUSED:
+            if self._token_refused is None:
+                log.warning("Slack refuses the bot token (%s): posts fail until it is fixed",
+                            error)
+            self._token_refused = error
+        elif error is None:
+            self._token_refused = None
 
     @property
     def http_port(self) -> int | None:
@@ -186,7 +235,8 @@ class SlackAdapter:
                 "connections:write scope and Socket Mode turned on."
             ) from None
         self._socket = AsyncSocketModeHandler(
-            app, self._settings.app_token, web_client=self._client
+            app, self._settings.app_token, web_client=self._client,
+            ping_interval=self.PING_INTERVAL_S,
         )
         # Reuse the URL we just opened instead of asking Slack for a second one.
         self._socket.client.wss_uri = opened["url"]
@@ -289,9 +339,11 @@ class SlackAdapter:
                 metadata={"event_type": "newsdesk_post", "event_payload": {"nonce": nonce}},
             )
         except SlackApiError as exc:
+            self._api_answered(str(exc.response.get("error")))
             raise SlackPostError(_explain(str(exc.response.get("error")), channel)) from None
         except (aiohttp.ClientError, TimeoutError):
             raise SlackPostError(f"Slack could not be reached to post to {channel}.") from None
+        self._api_answered()
         ts = response.get("ts")
         return str(ts) if ts else None
 
@@ -306,11 +358,13 @@ class SlackAdapter:
             response = await self._client.conversations_history(
                 channel=channel, limit=100, include_all_metadata=True)
         except SlackApiError as exc:
+            self._api_answered(str(exc.response.get("error")))
             log.warning("Slack history not readable in %s (%s): an interrupted post may repeat",
                         channel, exc.response.get("error"))
             return None
         except (aiohttp.ClientError, TimeoutError):
             return None
+        self._api_answered()
         for message in response.get("messages") or []:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("nonce") == nonce:
@@ -324,6 +378,8 @@ class SlackAdapter:
                 channel=channel, ts=message_id, **render(in_slack_names(reply, "")).as_kwargs()
             )
         except SlackApiError as exc:
+            self._api_answered(str(exc.response.get("error")))
             raise SlackPostError(_explain(str(exc.response.get("error")), channel)) from None
         except (aiohttp.ClientError, TimeoutError):
             raise SlackPostError(f"Slack could not be reached to edit in {channel}.") from None
+        self._api_answered()

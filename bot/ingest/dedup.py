@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # datasketch pulls in scipy: imported when a fingerprint is f
 SHINGLE_WORDS = 5
 THRESHOLD = 0.6
 NUM_PERM = 128
+# The bands MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM) chooses: 18 bands of 7 values.
+LSH_BANDS, LSH_ROWS = 18, 7
 SCHEME = "affine32"  # datasketch 2's default, named so stored fingerprints stay comparable
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -68,42 +70,65 @@ def fingerprint_from_bytes(data: bytes) -> MinHash:
 
 
 class StoryIndex:
-    """Maps texts to stories: a text about 60%+ shingle-similar to a known one joins its story."""
+    """Maps texts to stories: a text about 60%+ shingle-similar to a known one joins its story.
 
-    def __init__(self, threshold: float = THRESHOLD) -> None:
-        from datasketch import MinHashLSH
+    Holds the signatures of the last `capacity` texts only (wire copies of a story arrive within
+    days), as rows of one fixed numpy array that is overwritten oldest first, so its memory is
+    bounded by design (512 bytes a text, 5 MB at the default 10,000) however long the bot runs.
+    Candidates are found as datasketch's MinHashLSH finds them (b bands of r values, a candidate
+    shares one band exactly), by comparing the bands of every row at once, and the estimated
+    Jaccard then decides, so the stories are the ones an LSH index would give.
+    """
+
+    def __init__(self, threshold: float = THRESHOLD, capacity: int = 10_000) -> None:
+        import numpy as np
 
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._signatures: dict[str, MinHash] = {}
-        self._story_of_key: dict[str, Hashable] = {}
-        self._count = 0
+        self.capacity = max(1, capacity)
+        # np.zeros is lazily backed: pages are resident only once rows are written.
+        self._values = np.zeros((self.capacity, NUM_PERM), dtype=np.uint32)
+        self._stories: list[Hashable] = [None] * self.capacity
+        self._count = 0  # texts added so far; the next one goes to row _count % capacity
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return min(self._count, self.capacity)
+
+    def _usable(self, signature: MinHash) -> bool:
+        values = signature.hashvalues
+        return (signature.scheme == SCHEME and len(values) == NUM_PERM
+                and values.dtype.itemsize <= 4 and not signature.is_empty())
 
     def story_of(self, text: str | MinHash) -> Hashable | None:
         """The story id of the most similar indexed text above the threshold, or None."""
+        import numpy as np
+
         signature = fingerprint(text) if isinstance(text, str) else text
-        if not self._signatures or signature.is_empty():
+        if not len(self) or not self._usable(signature):
             return None
-        best_key, best_score = None, self.threshold
-        # LSH gives candidates; the estimated Jaccard decides, so borderline hits are checked.
-        for key in self._lsh.query(signature):
-            score = signature.jaccard(self._signatures[key])
-            if score >= best_score:
-                best_key, best_score = key, score
-        return None if best_key is None else self._story_of_key[best_key]
+        query = signature.hashvalues.astype(np.uint32)
+        rows = self._values[: len(self)]
+        # An LSH candidate shares all r values of at least one of the b bands.
+        same = rows[:, :LSH_BANDS * LSH_ROWS] == query[:LSH_BANDS * LSH_ROWS]
+        candidates = np.flatnonzero(
+            same.reshape(len(rows), LSH_BANDS, LSH_ROWS).all(axis=2).any(axis=1))
+        if not candidates.size:
+            return None
+        scores = np.count_nonzero(rows[candidates] == query, axis=1) / NUM_PERM
+        best = float(scores.max())
+        if best < self.threshold:
+            return None
+        # Ties go to the most recently added text.
+        tied = candidates[scores == best]
+        return self._stories[max(tied, key=lambda row: (row - self._count) % self.capacity)]
 
     def add(self, story_id: Hashable, text: str) -> None:
         """Index one more text (an article) as part of a story."""
         self.add_fingerprint(story_id, fingerprint(text))
 
     def add_fingerprint(self, story_id: Hashable, signature: MinHash) -> None:
-        if signature.is_empty():
+        if not self._usable(signature):
             return  # a text without words matches nothing and should match nothing
+        row = self._count % self.capacity
+        self._values[row] = signature.hashvalues
+        self._stories[row] = story_id
         self._count += 1
-        key = f"{self._count}"
-        self._lsh.insert(key, signature)
-        self._signatures[key] = signature
-        self._story_of_key[key] = story_id

@@ -165,7 +165,8 @@ class Ingestor:
     cannot be read, analysed or stored is reported on its own and the rest go on.
     """
 
-    # Wire copies of a story arrive within days; older articles need not be in memory.
+    # Wire copies of a story arrive within days: the near-duplicate index keeps the signatures
+    # of this many recent articles (512 bytes each, a fixed array: bounded memory).
     STORY_WINDOW = 10_000
     LOCK_WAIT_S = 300.0  # another ingest or the bot may hold the store's write lock this long
 
@@ -185,7 +186,7 @@ class Ingestor:
 
     def _story_index(self) -> StoryIndex:
         if self._stories is None:
-            index = StoryIndex()
+            index = StoryIndex(capacity=self.STORY_WINDOW)
             for story_id, data in reversed(self.store.recent_fingerprints(self.STORY_WINDOW)):
                 try:
                     index.add_fingerprint(story_id, fingerprint_from_bytes(data))
@@ -365,8 +366,6 @@ class Ingestor:
         report.duplicates += written.duplicates
         for origin, reason in written.failed:
             report.fail(origin, reason)
-        if len(self._story_index()) > self.STORY_WINDOW * 1.25:
-            self._stories = None  # reloaded with the most recent STORY_WINDOW: bounded memory
         if progress:
             progress(len(batch.pending))
 

@@ -75,7 +75,9 @@ class Watch:
             connected = bool(getattr(adapter, "connected", True))
             adapters[name] = "connected" if connected else "disconnected"
             if not connected:
-                reasons.append(f"{name} is not connected")
+                # An adapter may say why (Slack: socket closed, token refused...).
+                why = getattr(adapter, "disconnected_reason", None)
+                reasons.append(f"{name} is not connected" + (f": {why}" if why else ""))
         report["adapters"] = adapters
         age = self.poll_age_s()
         report["last_poll_age_s"] = None if age < 0 else round(age, 1)

@@ -503,3 +503,87 @@ async def test_progress_of_a_long_command_reaches_the_member_within_the_response
     assert len(shown) == 4
     assert "Importing: 100" in _all_text(shown[0]) and "Imported 500" in _all_text(shown[-1])
     assert all(r["response_type"] == "ephemeral" for r in shown[:3])
+
+
+# ---- /healthz: whether the adapter is really connected ----
+
+
+def _health(adapter: SlackAdapter, tmp_path: Any) -> tuple[bool, dict[str, Any]]:
+    """What /healthz would answer about this adapter (a real store, nothing else failing)."""
+    from bot.app import Newsdesk
+    from bot.config import Settings, StorageSettings
+    from bot.ops.health import Watch
+
+    desk = Newsdesk(Settings(storage=StorageSettings(path=str(tmp_path / "health.db"))))
+    try:
+        return Watch(desk.store, desk.outbox, {"slack": adapter}, polling=False).check()
+    finally:
+        desk.close()
+
+
+async def _polled(predicate: Callable[[], bool], timeout_s: float = 15.0) -> None:
+    """Wait for a state of the adapter itself (the stand-in's wait_for wakes on its events)."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "the adapter never got there"
+        await asyncio.sleep(0.05)
+
+
+async def test_health_sees_the_socket_drop_and_the_reconnection(
+    standin: SlackStandIn, tmp_path: Any
+) -> None:
+    adapter = SlackAdapter(_settings(standin, "socket"), _async(_summit_stub))
+    adapter.PING_INTERVAL_S = 0.2  # find the dead connection quickly
+    assert not adapter.connected  # not started yet
+    await adapter.start()
+    try:
+        await standin.wait_for(lambda: standin.socket_connected)
+        healthy, report = _health(adapter, tmp_path)
+        assert healthy and report["adapters"] == {"slack": "connected"}
+
+        await standin.drop_socket()  # Slack goes away and refuses new connections
+        await _polled(lambda: not adapter.connected)
+        healthy, report = _health(adapter, tmp_path)
+        assert not healthy and report["adapters"] == {"slack": "disconnected"}
+        assert report["reasons"] == ["slack is not connected: the Socket Mode connection is "
+                                     "closed"]
+
+        standin.socket_outage = False  # Slack is back: the adapter reconnects on its own
+        await _polled(lambda: adapter.connected)
+        assert standin.socket_connected and _health(adapter, tmp_path)[0]
+        sent = await standin.send_socket_command("/people", "")
+        assert sent.acked_in_time
+    finally:
+        await adapter.close()
+    assert not adapter.connected
+
+
+async def test_health_sees_a_revoked_bot_token_until_a_post_works_again(
+    slack: Harness, tmp_path: Any
+) -> None:
+    assert slack.adapter.connected
+    good = slack.standin.bot_token
+    slack.standin.bot_token = "xoxb-rotated-by-an-admin"  # the token the bot has is revoked
+
+    with pytest.raises(SlackPostError):
+        await slack.adapter.post("C0NEWS", Reply("Alert"), nonce="nd-1")
+    healthy, report = _health(slack.adapter, tmp_path)
+    assert not healthy and report["adapters"] == {"slack": "disconnected"}
+    assert report["reasons"] == ["slack is not connected: Slack refuses the bot token "
+                                 "(invalid_auth)"]
+    assert "xoxb" not in json.dumps(report)
+
+    slack.standin.bot_token = good  # fixed
+    await slack.adapter.post("C0NEWS", Reply("Alert"), nonce="nd-2")
+    assert slack.adapter.connected and _health(slack.adapter, tmp_path)[0]
+
+
+async def test_an_http_adapter_is_connected_while_it_serves_events(standin: SlackStandIn) -> None:
+    adapter = SlackAdapter(_settings(standin, "http"), _async(_summit_stub))
+    assert adapter.disconnected_reason == "/slack/events is not being served"
+    await adapter.start()
+    try:
+        assert adapter.connected
+    finally:
+        await adapter.close()
+    assert not adapter.connected

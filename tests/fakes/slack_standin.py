@@ -83,6 +83,7 @@ class SlackStandIn:
         self._response_urls_expired = False
         self._socket: web.WebSocketResponse | None = None
         self._pending_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.socket_outage = False  # True: new Socket Mode connections are refused (503)
 
     # ---- lifecycle and addresses ----
 
@@ -125,6 +126,13 @@ class SlackStandIn:
     def rate_limit(self, method: str, retry_after_s: int = 1) -> None:
         """Answer the next call to `method` with 429, and every call until Retry-After ends."""
         self._rate_limits[method] = (retry_after_s, None)
+
+    async def drop_socket(self) -> None:
+        """Close the Socket Mode connection from Slack's side and refuse new ones until
+        socket_outage is set False again, as during a Slack incident."""
+        self.socket_outage = True
+        if self._socket is not None:
+            await self._socket.close()
 
     def refuse_channel(self, channel: str, error: str = "not_in_channel") -> None:
         self._refused_channels[channel] = error
@@ -382,6 +390,8 @@ class SlackStandIn:
         return web.Response(text="ok")
 
     async def _socket_endpoint(self, request: web.Request) -> web.StreamResponse:
+        if self.socket_outage:
+            return web.Response(status=503, text="service unavailable")
         ticket = request.query.get("ticket", "")
         if ticket not in self._tickets:
             return web.Response(status=401, text="invalid ticket")

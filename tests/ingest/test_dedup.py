@@ -65,3 +65,68 @@ def test_a_stored_fingerprint_works_like_the_text() -> None:
 def test_a_damaged_stored_fingerprint_is_a_value_error(data: bytes) -> None:
     with pytest.raises(ValueError):
         fingerprint_from_bytes(data)
+
+
+def _variants(seed: int, n: int) -> list[str]:
+    """n texts in families of near-copies (a few words changed each), so some pairs are
+    above the threshold, some near it and most far below."""
+    import random
+
+    rng = random.Random(seed)
+    words = ORIGINAL.split() + FOLLOW_UP.split()
+    texts = []
+    for family in range(n // 4):
+        base = [rng.choice(words) for _ in range(120)] + [f"family{family}"]
+        for _ in range(4):
+            text = list(base)
+            for _ in range(rng.randint(0, 10)):
+                text[rng.randrange(len(text))] = rng.choice(words)
+            texts.append(" ".join(text))
+    return texts
+
+
+def test_the_index_finds_the_stories_an_lsh_index_finds() -> None:
+    from datasketch import MinHashLSH
+
+    from bot.ingest.dedup import NUM_PERM, THRESHOLD
+
+    texts = _variants(7, 240)
+    signatures = [fingerprint(t) for t in texts]
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    index = StoryIndex()
+    joined = 0
+    for i, signature in enumerate(signatures):
+        # What MinHashLSH plus the Jaccard check would answer (all scores are distinct enough
+        # here that ties do not arise)...
+        scores = {k: signature.jaccard(signatures[k]) for k in lsh.query(signature)}
+        above = {k: s for k, s in scores.items() if s >= THRESHOLD}
+        expected = max(above, key=lambda k: (above[k], k)) if above else None
+        assert index.story_of(signature) == expected
+        joined += expected is not None
+        lsh.insert(i, signature)
+        index.add_fingerprint(i, signature)
+    assert 30 < joined < 200  # both outcomes were exercised
+
+
+def test_the_index_keeps_only_its_most_recent_texts() -> None:
+    index = StoryIndex(capacity=3)
+    index.add("old", ORIGINAL)
+    for n in range(3):
+        index.add(f"other-{n}", FOLLOW_UP + f" and more {n}")
+    # The original's row was overwritten: its copy no longer finds it; size stays bounded.
+    assert len(index) == 3
+    assert index.story_of(COPY) is None
+    index.add("new", ORIGINAL)
+    assert index.story_of(COPY) == "new"
+    assert len(index) == 3
+
+
+def test_a_signature_of_another_scheme_is_left_out() -> None:
+    from datasketch import MinHash
+
+    other = MinHash(num_perm=64)
+    other.update(b"fire in the port")
+    index = StoryIndex()
+    index.add_fingerprint(1, other)
+    assert len(index) == 0
+    assert index.story_of(other) is None
