@@ -372,8 +372,10 @@ class SqliteStore(StoryTables):
             return []
         marks = ",".join("?" * len(article_ids))
         rows = self._rows(
-            f"select article_id, date, precision, text, people, position from events "
-            f"where article_id in ({marks}) order by date limit ?", (*article_ids, limit))
+            # The story: only articles of one story can corroborate each other's events.
+            f"select e.article_id, e.date, e.precision, e.text, e.people, e.position, "
+            f"a.story_id from events e join articles a on a.id = e.article_id "
+            f"where e.article_id in ({marks}) order by e.date limit ?", (*article_ids, limit))
         ids = {i for row in rows for i in json.loads(row["people"] or "[]")}
         names = {p.id: p.name for p in self.people_by_ids(sorted(ids))}
         for row in rows:
