@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from bot.errors import SourceExists
 from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredPerson, iso_date
 from bot.ports import KeyFn, PersonMatcher
+from bot.stories.features import headline_of, looks_like_headline
 from storage.opening import open_store
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
@@ -446,13 +447,20 @@ class SqliteStore(StoryTables):
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
+        rows = self._rows(
+            f"select id, title, source, url, published from articles where id in ({marks})",
+            tuple(ids))
+        # A title-less article (or one titled by a wire id) is cited by its first sentence.
+        untitled = [r["id"] for r in rows if not looks_like_headline(r["title"] or "")]
+        leads = {r[0]: r[1] for r in self.db.execute(
+            f"select id, substr(text, 1, 600) from articles where id in "
+            f"({','.join('?' * len(untitled))})", tuple(untitled)).fetchall()} if untitled else {}
         return {
-            r["id"]: SourceRef(r["id"], r["title"] or "", r["source"] or "", r["url"] or "",
+            r["id"]: SourceRef(r["id"], headline_of(r["title"] or "", leads.get(r["id"], "")),
+                               r["source"] or "", r["url"] or "",
                                iso_date(datetime.fromisoformat(r["published"]))
                                if r["published"] else None)
-            for r in self._rows(
-                f"select id, title, source, url, published from articles where id in ({marks})",
-                tuple(ids))
+            for r in rows
         }
 
     def article(self, article_id: int) -> dict[str, Any] | None:
