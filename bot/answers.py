@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.corroborate import event_groups, quote_groups
 from bot.models import Citation, Reply, ReplyItem, SourceRef, StoredPerson
 from bot.nlp.names import name_key
 from bot.nlp.summary import Candidate, summarize
@@ -142,8 +143,9 @@ def who(store: Store, query: str) -> Reply:
         items.append(ReplyItem(label, detail, citer.cite(p.article_ids)))
     title = f"Who is in the coverage{' of ' + repr(scope.topic) if scope.topic else ''}"
     more = len(people_first) - MAX_ITEMS
+    capped = "+" if len(people) >= MAX_ITEMS + 10 else ""  # only that many were read
     footer = ("Try /who NAME for a person's card" +
-              (f"; {more} more not shown." if more > 0 else "."))
+              (f"; {more}{capped} more not shown." if more > 0 else "."))
     return Reply(title, tuple(items), citer.citations(), footer,
                  data=[_person_json(p, refs) for p in people_first])
 
@@ -178,70 +180,9 @@ def person_card(store: Store, person: StoredPerson) -> Reply:
 
 # ----------------------------------------------------------------------- /when
 
-_PRECISION_OF = {4: "year", 7: "month", 10: "day"}
 
-
-def _date_and_precision(value: str, precision: str | None) -> tuple[str, str] | None:
-    """Timeline dates are calendar dates: a day, a month or a year (weeks become their month)."""
-    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
-    if not m:
-        return None
-    if precision == "week" or re.match(r"^\d{4}-W\d{2}", value):
-        return None
-    date = m.group(0)
-    return date, _PRECISION_OF.get(len(date), "day")
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.lower()))
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / (len(a | b) or 1)
-
-
-def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merge the same event reported by several articles into one entry with several sources.
-
-    Only events of the same date can be one event, so each is compared with the groups of its
-    own date; words are split once per event, not once per comparison.
-    """
-    groups: list[dict[str, Any]] = []
-    by_date: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        dp = _date_and_precision(row["date"] or "", row["precision"])
-        if dp is None:
-            continue
-        date, precision = dp
-        words = _words(row["text"])
-        people = set(row["people"])
-        for group in by_date.get(date, ()):
-            shared_people = people & group["_people"]
-            similarity = _jaccard(words, group["_words"])
-            # Outlets word the same event differently: the date plus a shared actor is strong
-            # evidence for a month or a year, weaker for a single busy day.
-            if (similarity > 0.45
-                    or (shared_people and precision != "day")
-                    or (shared_people and similarity > 0.15)):
-                if row["article_id"] not in group["article_ids"]:
-                    group["article_ids"].append(row["article_id"])
-                group["_people"] |= people
-                break
-        else:
-            group = {"date": date, "precision": precision, "text": row["text"],
-                     "article_ids": [row["article_id"]], "position": row["position"],
-                     "_words": words, "_people": people}
-            groups.append(group)
-            by_date.setdefault(date, []).append(group)
-    for group in groups:
-        del group["_words"]
-        group["people"] = sorted(group.pop("_people"))
-    groups.sort(key=lambda g: (g["date"], -len(g["article_ids"]), g["position"]))
-    return groups
-
+# Corroboration (which articles' events and quotes are one entry) is bot/corroborate.py.
+_event_groups, _quote_groups = event_groups, quote_groups
 
 def when(store: Store, topic: str) -> Reply:
     scope = scope_for(store, topic)
@@ -258,7 +199,8 @@ def when(store: Store, topic: str) -> Reply:
         return _empty(store, "dated events", scope)
     if len(groups) > MAX_ITEMS:
         # Keep the best-corroborated events, then show them oldest first.
-        best = sorted(groups, key=lambda g: -len(g["article_ids"]))[:MAX_ITEMS]
+        best = sorted(groups, key=lambda g: (-len(g["article_ids"]),
+                                             -max(g["article_ids"])))[:MAX_ITEMS]
         shown = [g for g in groups if g in best]
     else:
         shown = groups
@@ -278,22 +220,6 @@ def when(store: Store, topic: str) -> Reply:
 
 
 # ---------------------------------------------------------------------- /quote
-
-
-def _quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per quote, however many outlets carry it (matched on its words)."""
-    groups: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        key = row["quote_key"] or row["text"]
-        group = groups.get(key)
-        if group is None:
-            # The trailing comma before a cue ("...," he said) belongs to the sentence around it.
-            groups[key] = {"text": row["text"].strip("\"“”‘’' ").rstrip(",;:"),
-                           "speaker": row["person_name"] or row["speaker"],
-                           "article_ids": [row["article_id"]]}
-        elif row["article_id"] not in group["article_ids"]:
-            group["article_ids"].append(row["article_id"])
-    return sorted(groups.values(), key=lambda g: -len(g["article_ids"]))
 
 
 def quote(store: Store, query: str) -> Reply:

@@ -47,6 +47,21 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "/who putin",
         args=(ArgSpec("name", "A person, organisation or topic"),),
     ),
+    CommandSpec(
+        "person merge",
+        "Two entries are one person: the second joins the first.",
+        "/person merge Saddam Hussein | Hussein",
+        admin=True,
+        args=(ArgSpec("people", "The person to keep | the one that is them", required=True),),
+    ),
+    CommandSpec(
+        "person split",
+        "Articles writing this spelling are someone else: they become a person of their own.",
+        "/person split Saddam Hussein | King Hussein",
+        admin=True,
+        args=(ArgSpec("person", "The person | the spelling that is someone else",
+                      required=True),),
+    ),
     CommandSpec("when", "Timeline of dated events, oldest first.", "/when hanoi", args=(_TOPIC,)),
     CommandSpec(
         "quote",

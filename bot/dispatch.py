@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 
-from bot import answers
+from bot import answers, people_admin
 from bot.commands import BY_NAME, COMMANDS, split_command
 from bot.errors import NotAllowed, UserError, store_error
 from bot.models import Reply, ReplyItem, Request
@@ -98,6 +98,8 @@ def answer_handlers(store: Store) -> dict[str, Callable[[Request], Reply]]:
     """The read-only questions anyone may ask."""
     return {
         "who": lambda r: answers.who(store, r.args),
+        "person merge": lambda r: people_admin.merge(store, r.args),
+        "person split": lambda r: people_admin.split(store, r.args),
         "when": lambda r: answers.when(store, r.args),
         "quote": lambda r: answers.quote(store, r.args),
         "summary": lambda r: answers.summary(store, r.args),

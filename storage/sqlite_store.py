@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot import people_rules
 from bot.errors import SourceExists
 from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredPerson, iso_date
 from bot.ports import KeyFn, PersonMatcher
+from bot.stories.features import headline_of, looks_like_headline
 from storage.opening import open_store
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
@@ -159,8 +161,11 @@ class SqliteStore(StoryTables):
         key: KeyFn, match: PersonMatcher,
     ) -> None:
         person_ids: dict[str, int] = {}
+        story, published = conn.execute(
+            "select story_id, published from articles where id = ?", (article_id,)).fetchone()
         for person in analysis.people:
-            person_id = self._resolve_person(conn, person, key, match)
+            person_id = self._resolve_person(conn, person, key, match, story, published,
+                                             taken=set(person_ids.values()))
             person_ids[person.name] = person_id
             for alias in person.aliases:
                 person_ids.setdefault(alias, person_id)
@@ -215,8 +220,12 @@ class SqliteStore(StoryTables):
         return int(ids[0][0]) if len(ids) == 1 else None
 
     def _resolve_person(
-        self, conn: sqlite3.Connection, person: PersonMention, key: KeyFn, match: PersonMatcher
+        self, conn: sqlite3.Connection, person: PersonMention, key: KeyFn, match: PersonMatcher,
+        story_id: int | None = None, published: str | None = None,
+        taken: Collection[int] = (),
     ) -> int:
+        """The stored person an article's entry is, or a new one: see bot/people_rules.py for
+        the evidence a merge needs (a surname alone joins a full name only within its story)."""
         keys = {key(n) for n in (person.name, *person.aliases) if n}
         last = key(person.name.split()[-1]) if person.name.split() else ""
         ids = {r[0] for r in conn.execute(
@@ -225,7 +234,16 @@ class SqliteStore(StoryTables):
         ids |= {r[0] for r in conn.execute(
             "select id from people where last_key = ? and kind = ? limit 50", (last, person.kind)
         ).fetchall()}
-        candidates = self.people_by_ids(sorted(ids))
+        # The article's other entries are other people: its extractor told them apart.
+        candidates = self.people_by_ids(sorted(ids - set(taken)))
+        if candidates and person.kind == "person":
+            in_story = set() if story_id is None else {r[0] for r in conn.execute(
+                f"select distinct ap.person_id from article_people ap join articles a "
+                f"on a.id = ap.article_id where a.story_id = ? and ap.person_id in "
+                f"({','.join('?' * len(candidates))})",
+                (story_id, *(c.id for c in candidates))).fetchall()}
+            candidates = people_rules.admissible(
+                person, candidates, in_story, self._mentions_near(conn, candidates, published))
         chosen = match(person, candidates) if candidates else None
         if chosen is None:
             cur = conn.execute(
@@ -244,6 +262,21 @@ class SqliteStore(StoryTables):
         self._refresh_person(conn, person_id)
         return person_id
 
+    def _mentions_near(self, conn: sqlite3.Connection, people: Sequence[StoredPerson],
+                       published: str | None) -> dict[int, int]:
+        """Each person's mentions in articles published within people_rules.NEAR_DAYS of
+        this date (all of them when the date is unknown)."""
+        ids = [p.id for p in people]
+        if published is None:
+            return {p.id: p.mentions for p in people}
+        day = datetime.fromisoformat(published)
+        low, high = (iso_date(day - people_rules.NEAR), iso_date(day + people_rules.NEAR))
+        return {r[0]: r[1] for r in conn.execute(
+            f"select ap.person_id, sum(ap.mentions) from article_people ap join articles a "
+            f"on a.id = ap.article_id where ap.person_id in ({','.join('?' * len(ids))}) and "
+            f"substr(a.published, 1, 10) between ? and ? group by ap.person_id",
+            (*ids, low, high)).fetchall()}
+
     def _refresh_person(self, conn: sqlite3.Connection, person_id: int) -> None:
         """Canonical name: the most used multi-word alias; role: the most reported one."""
         aliases = conn.execute(
@@ -256,6 +289,88 @@ class SqliteStore(StoryTables):
             words = name.split()
             conn.execute("update people set name = ?, last_key = coalesce(?, last_key) "
                          "where id = ?", (name, words[-1].lower() if words else None, person_id))
+
+    # ------------------------------------------------------- admins' corrections
+
+    def merge_people(self, keep: int, gone: int) -> None:
+        """Person `gone` is person `keep` (an admin's /who merge): everything of it moves."""
+        with self.transaction() as conn:
+            self._move_person(conn, gone, keep, None)
+            conn.execute("delete from person_roles where person_id = ?", (gone,))
+            conn.execute("delete from person_aliases where person_id = ?", (gone,))
+            conn.execute("delete from people where id = ?", (gone,))
+            self._refresh_person(conn, keep)
+
+    def split_person(self, person_id: int, alias: str, key: KeyFn) -> int | None:
+        """The articles where a person is written as `alias` become a new person (an admin's
+        /who split); None when no article of the person writes it so."""
+        wanted = key(alias)
+        moving = []
+        for article_id, spans, text in conn_rows(self.db.conn, person_id):
+            written = {key(text[s:e]) for s, e in json.loads(spans or "[]") if 0 <= s < e}
+            if wanted in written:
+                moving.append(article_id)
+        if not moving:
+            return None
+        with self.transaction() as conn:
+            cur = conn.execute("insert into people (name, kind, role, mentions, last_key) "
+                               "select ?, kind, role, 0, ? from people where id = ?",
+                               (alias, wanted, person_id))
+            new_id = int(cur.lastrowid or 0)
+            self._move_person(conn, person_id, new_id, moving)
+            # The alias now names the new person only, so a later article joins it there.
+            conn.execute("update person_aliases set person_id = ? where person_id = ? and "
+                         "key = ?", (new_id, person_id, wanted))
+            conn.execute("insert or ignore into person_aliases (person_id, alias, key, count) "
+                         "values (?, ?, ?, 1)", (new_id, alias, wanted))
+            self._refresh_person(conn, person_id)
+            self._refresh_person(conn, new_id)
+        return new_id
+
+    def _move_person(self, conn: sqlite3.Connection, old: int, new: int,
+                     article_ids: Sequence[int] | None) -> None:
+        """Point a person's rows (of these articles, or all) at another person."""
+        where, params = "person_id = ?", [old]
+        if article_ids is not None:
+            where += f" and article_id in ({','.join('?' * len(article_ids))})"
+            params += list(article_ids)
+        rows = conn.execute(f"select article_id, mentions, role, spans from article_people "
+                            f"where {where}", params).fetchall()
+        moved = 0
+        for article_id, mentions, role, spans in rows:
+            conn.execute(
+                "insert into article_people (article_id, person_id, mentions, role, spans) "
+                "values (?, ?, ?, ?, ?) on conflict(article_id, person_id) do update set "
+                "mentions = mentions + excluded.mentions, role = coalesce(role, excluded.role)",
+                (article_id, new, mentions, role, spans))
+            if role:
+                conn.execute(
+                    "insert into person_roles (person_id, role, count) values (?, ?, 1) "
+                    "on conflict(person_id, role) do update set count = count + 1", (new, role))
+                conn.execute("update person_roles set count = count - 1 where person_id = ? "
+                             "and role = ?", (old, role))
+            moved += mentions
+        conn.execute(f"delete from article_people where {where}", params)
+        conn.execute("update people set mentions = mentions + ? where id = ?", (moved, new))
+        conn.execute("update people set mentions = max(0, mentions - ?) where id = ?",
+                     (moved, old))
+        conn.execute(f"update quotes set person_id = ? where {where}", [new, *params])
+        if article_ids is None:
+            conn.execute(
+                "insert into person_aliases (person_id, alias, key, count) select ?, alias, key, "
+                "count from person_aliases where person_id = ? and true on conflict(person_id, "
+                "alias) do update set count = count + excluded.count", (new, old))
+        event_where = "article_id in (select article_id from article_people where " \
+            "person_id = ?)" if article_ids is None else \
+            f"article_id in ({','.join('?' * len(article_ids))})"
+        event_params = [new] if article_ids is None else list(article_ids)
+        for event_id, people in conn.execute(
+                f"select rowid, people from events where {event_where}", event_params).fetchall():
+            ids = json.loads(people or "[]")
+            if old in ids:
+                fixed = sorted({new if i == old else i for i in ids})
+                conn.execute("update events set people = ? where rowid = ?",
+                             (json.dumps(fixed), event_id))
 
     def people_by_ids(self, ids: Sequence[int]) -> list[StoredPerson]:
         if not ids:
@@ -372,8 +487,10 @@ class SqliteStore(StoryTables):
             return []
         marks = ",".join("?" * len(article_ids))
         rows = self._rows(
-            f"select article_id, date, precision, text, people, position from events "
-            f"where article_id in ({marks}) order by date limit ?", (*article_ids, limit))
+            # The story: only articles of one story can corroborate each other's events.
+            f"select e.article_id, e.date, e.precision, e.text, e.people, e.position, "
+            f"a.story_id from events e join articles a on a.id = e.article_id "
+            f"where e.article_id in ({marks}) order by e.date limit ?", (*article_ids, limit))
         ids = {i for row in rows for i in json.loads(row["people"] or "[]")}
         names = {p.id: p.name for p in self.people_by_ids(sorted(ids))}
         for row in rows:
@@ -444,13 +561,20 @@ class SqliteStore(StoryTables):
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
+        rows = self._rows(
+            f"select id, title, source, url, published from articles where id in ({marks})",
+            tuple(ids))
+        # A title-less article (or one titled by a wire id) is cited by its first sentence.
+        untitled = [r["id"] for r in rows if not looks_like_headline(r["title"] or "")]
+        leads = {r[0]: r[1] for r in self.db.execute(
+            f"select id, substr(text, 1, 600) from articles where id in "
+            f"({','.join('?' * len(untitled))})", tuple(untitled)).fetchall()} if untitled else {}
         return {
-            r["id"]: SourceRef(r["id"], r["title"] or "", r["source"] or "", r["url"] or "",
+            r["id"]: SourceRef(r["id"], headline_of(r["title"] or "", leads.get(r["id"], "")),
+                               r["source"] or "", r["url"] or "",
                                iso_date(datetime.fromisoformat(r["published"]))
                                if r["published"] else None)
-            for r in self._rows(
-                f"select id, title, source, url, published from articles where id in ({marks})",
-                tuple(ids))
+            for r in rows
         }
 
     def article(self, article_id: int) -> dict[str, Any] | None:
@@ -498,6 +622,13 @@ class SourceTable:
     def article_count(self, source_id: int) -> int:
         return self.db.execute("select count(*) from articles where source_id = ?",
                                (source_id,)).fetchone()[0]
+
+
+def conn_rows(conn: sqlite3.Connection, person_id: int) -> list[tuple[int, str, str]]:
+    """(article id, mention spans, text) of each article of a person."""
+    return conn.execute(
+        "select ap.article_id, ap.spans, a.text from article_people ap join articles a "
+        "on a.id = ap.article_id where ap.person_id = ?", (person_id,)).fetchall()
 
 
 def quote_key(text: str) -> str:

@@ -22,6 +22,7 @@ SLASH_COMMANDS: dict[str, str | None] = {
     "/alert": "alert",
     "/stories": "stories",
     "/story": "story",
+    "/person": "person",
 }
 # Accepted as well, though the manifest cannot register them in an ordinary workspace: a
 # workspace (or an Enterprise Grid org) that routes them to the app gets the same answers.

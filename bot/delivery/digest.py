@@ -125,8 +125,10 @@ def _updates(store: Store, copies: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
     story_ids = list(plan.stories)
-    # Stories carried by more outlets first: that is what the channel most likely wants.
-    story_ids.sort(key=lambda s: (-len({a["source"] for a in plan.stories[s]}), s))
+    # A front page: the stories carried by more outlets first, then by more articles, then
+    # the newest; a large first load shows its top stories and says how many more there are.
+    story_ids.sort(key=lambda s: (-len({a["source"] for a in plan.stories[s]}),
+                                  -len(plan.stories[s]), -max(a["id"] for a in plan.stories[s])))
     article_ids = [a["id"] for s in story_ids for a in plan.stories[s]]
     refs = store.refs(article_ids)
     citer = _Citer(refs)
@@ -198,7 +200,8 @@ def _render(store: Store, plan: DigestPlan, timezone: str) -> Reply:
              + (f", {n_updates} updated" if n_updates else "")
              + (f" since {since}" if since else ""))
     more = n_stories - MAX_STORIES
-    footer = (f"{more} more new stories not shown. " if more > 0 else "") + \
+    footer = (f"And {more} more new stor{'y' if more == 1 else 'ies'}: /stories lists them. "
+              if more > 0 else "") + \
         "/digest why shows what was read and what was left out."
     return Reply(title, tuple(items), citer.citations(), footer, data=data)
 

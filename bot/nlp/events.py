@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from bot.models import EventMention, PersonMention, TimeMention
+from bot.nlp.name_words import word_set
 from bot.nlp.text import SpanSet
 
 _DATED_PRECISIONS = {"day", "month", "year", "week", "time", "quarter"}
@@ -74,6 +75,24 @@ def _phrase_text(anchor: Token, exclude: Span, skip_spans: SpanSet, dates: SpanS
     if cut:
         text += "…"
     return text[:1].upper() + text[1:]
+
+
+MIN_WORDS = 5  # shorter lines ("Ended Sept. 30", "Played on Friday") do not say what happened
+# A line starting with one of these hangs on a sentence it does not show ("Which had ...",
+# "And the talks ..."): it is not a clause a reader can take on its own.
+CONNECTIVES = word_set("""
+and but or nor so yet which who whom whose that when where while whereas because although though
+if unless as then also plus however meanwhile moreover furthermore than whether either neither
+both thus hence therefore instead
+""")
+
+
+def readable(text: str) -> bool:
+    """Whether a timeline line stands on its own: MIN_WORDS words or more, not starting with
+    a connective or a relative pronoun."""
+    words = text.split()
+    first = words[0].lower().strip("\"“‘'(,") if words else ""
+    return len(words) >= MIN_WORDS and first not in CONNECTIVES
 
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
@@ -147,7 +166,7 @@ def find_events(
             continue
         text = _phrase_text(anchor, span, skip, dates)
         text = _as_clause(anchor, text)
-        if text is None or len(text.split()) < 3:
+        if text is None or not readable(text):
             continue
         first, last = anchor.left_edge, anchor.right_edge
         start, end = first.idx, last.idx + len(last)

@@ -40,6 +40,9 @@ ROLE_WORDS = word_set(
 )
 
 # Honorifics carry no role of their own.
+# Titles of those who reign: "King Hussein" is not the "Saddam Hussein" of the same article.
+REIGNING_TITLES = word_set("king queen prince princess emperor empress sultan emir sheikh pope")
+
 HONORIFICS = word_set("mr mrs ms miss mme mister madam sir dame comrade")
 
 # Lower-case particles allowed inside personal names ("Ludwig van Beethoven").

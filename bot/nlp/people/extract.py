@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from bot.models import PersonMention
-from bot.nlp.name_words import NAME_PARTICLES, word_set
+from bot.nlp.name_words import NAME_PARTICLES, REIGNING_TITLES, word_set
 from bot.nlp.names import (
     acronym,
     best_role,
@@ -171,7 +171,7 @@ def find_people(doc: Doc) -> list[PersonMention]:
     runs = [c for c in headed_org_runs(doc, taken) if not _in_headline(doc, c)]
     candidates = _add_without_overlap(candidates, runs)
 
-    people = _cluster_people([c for c in candidates if c.kind == "person"])
+    people = _cluster_people([c for c in candidates if c.kind == "person"], doc)
     orgs = _cluster_orgs([c for c in candidates if c.kind == "org"])
     lower_words = lower_case_words(doc)
     people = [
@@ -236,7 +236,7 @@ def _add_without_overlap(kept: list[Candidate], extra: list[Candidate]) -> list[
     return sorted(kept + added, key=lambda c: c.start)
 
 
-def _cluster_people(candidates: list[Candidate]) -> list[_Entity]:
+def _cluster_people(candidates: list[Candidate], doc: Doc | None = None) -> list[_Entity]:
     """Full names by compatibility; a lone surname or given name joins the most salient match.
 
     Indexed by last name part and key (two compatible full names share one of them), so a long
@@ -271,17 +271,44 @@ def _cluster_people(candidates: list[Candidate]) -> list[_Entity]:
             for key in surname_keys(form):
                 if entity not in by_surname.setdefault(key, []):
                     by_surname[key].append(entity)
-    lone_by_key: dict[str, list[Candidate]] = {}
+    lone_by_key: dict[tuple[str, str], list[Candidate]] = {}
     for cand in (c for c in candidates if not is_full_name(c.text)):
-        lone_by_key.setdefault(name_key(cand.text), []).append(cand)
-    for key, lone in lone_by_key.items():
+        lone_by_key.setdefault((name_key(cand.text), _reign(doc, cand)), []).append(cand)
+    # Titled ones first ("King Hussein"): a plain "Hussein" later may be either of them.
+    for (key, reign), lone in sorted(lone_by_key.items(), key=lambda kv: not kv[0][1]):
         fits = by_surname.get(key, [])
+        if reign:
+            # "King Hussein" joins only a full name also written after that title.
+            fits = [e for e in fits if any(_reign(doc, m) == reign for m in e.members)]
         target = max(fits, key=lambda e: salience[id(e)]) if fits else None
-        if target is not None and not _someone_else(lone, fits, target):
+        if target is not None and _someone_else(lone, fits, target):
+            target = None
+        titled = [e for name, e in singles.items() if name.endswith(f" {key}")
+                  and not name.startswith(" ")] if not reign else []
+        titled += [e for e in fits if _reigns(doc, e)]
+        if titled and not reign and len({id(e) for e in [*titled, *fits]}) > 1:
+            # A king and another of the surname here ("King Hussein", "Saddam Hussein"): a
+            # plain "Hussein" may be either, so it stays a name of its own, unresolved.
+            singles.setdefault(f" {key}", _Entity("person")).members.extend(lone)
+        elif target is not None:
             target.members.extend(lone)
         else:
-            singles.setdefault(key, _Entity("person")).members.extend(lone)
+            singles.setdefault(f"{reign} {key}", _Entity("person")).members.extend(lone)
     return full + list(singles.values())
+
+
+def _reigns(doc: Doc | None, entity: _Entity) -> bool:
+    """Written with a reigning title: "King Hussein", or "Hussein" after "King"."""
+    return any(_reign(doc, m) or (name_parts(m.text)[:1] and name_parts(m.text)[0]
+                                  in REIGNING_TITLES) for m in entity.members)
+
+
+def _reign(doc: Doc | None, cand: Candidate) -> str:
+    """The reigning title written right before a name ("King" Hussein), else ''."""
+    if doc is None or cand.start == 0:
+        return ""
+    word = doc[cand.start - 1].lower_.rstrip(".")
+    return word if word in REIGNING_TITLES else ""
 
 
 def _full_name_keys(name: str) -> set[str]:
