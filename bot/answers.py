@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.models import Citation, Reply, ReplyItem, SourceRef, StoredPerson
 from bot.nlp.names import name_key
-from bot.nlp.summary import Candidate, summarize
 from bot.ports import Store
+from bot.stories.prepare import summaries
 
 MAX_ITEMS = 15
 TOPIC_ARTICLES = 200  # the newest articles on a topic that an answer reads
@@ -339,28 +339,51 @@ def quote(store: Store, query: str) -> Reply:
 # -------------------------------------------------------------------- /summary
 
 
+SUMMARY_STORIES = 10  # the stories whose prepared summaries a /summary draws from
+SUMMARY_SENTENCES = 6
+
+
+def _summary_stories(store: Store, scope: Scope) -> list[dict[str, Any]]:
+    """The stories a summary is about: the story asked for, the newest stories matching the
+    topic (by their newest matching article), or the newest stories."""
+    story_id = story_topic(scope.topic)
+    if story_id is not None:
+        live = store.live_story(story_id)
+        return store.stories_by_ids([live]) if live is not None else []
+    if scope.article_ids is None:
+        return store.recent_stories(SUMMARY_STORIES)
+    ids = store.stories_of_articles(scope.article_ids)[:SUMMARY_STORIES]
+    rows = {r["id"]: r for r in store.stories_by_ids(ids)}
+    return [rows[i] for i in ids if i in rows]
+
+
 def summary(store: Store, topic: str) -> Reply:
+    """Read from the stories' prepared summaries (bot/stories/prepare.py): a story's own
+    summary whole, or for several stories their best sentences in turn, each story's together."""
     scope = scope_for(store, topic)
-    article_ids = (scope.article_ids if scope.article_ids is not None
-                   else store.recent_articles(60))[:60]
-    refs = store.refs(article_ids)
-    candidates = [Candidate(r["article_id"], r["position"], r["text"],
-                            refs[r["article_id"]].published or "")
-                  for r in store.sentences_in(article_ids) if r["article_id"] in refs]
+    stories = _summary_stories(store, scope)
+    prepared = summaries(store, [s["id"] for s in stories])
+    per_story = [prepared.get(s["id"], []) for s in stories]
     if _focus(scope):
-        focused = [c for c in candidates if about_topic(c.text, scope.topic)]
-        if len(focused) >= 3:
-            candidates = focused
-    picked = summarize(candidates)
+        focused = [[p for p in picks if about_topic(p["text"], scope.topic)]
+                   for picks in per_story]
+        if sum(map(len, focused)) >= 3:
+            per_story = focused
+    chosen: list[tuple[int, int]] = []  # (story's place, sentence's place): its best first
+    for rank in range(SUMMARY_SENTENCES):
+        chosen += [(i, rank) for i, picks in enumerate(per_story) if rank < len(picks)]
+    picked = [per_story[i][rank] for i, rank in sorted(chosen[:SUMMARY_SENTENCES])]
     if not picked:
         return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else
                           f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
+    refs = store.refs(a for p in picked for a in p["article_ids"])
     citer = _Citer(refs)
-    items = tuple(ReplyItem(p.text, cites=citer.cite(p.article_ids)) for p in picked)
+    items = tuple(ReplyItem(p["text"], cites=citer.cite(p["article_ids"])) for p in picked)
     title = "Summary" + (f" of {_quoted(scope.topic)}" if scope.topic else "")
-    n = len({a for p in picked for a in p.article_ids})
-    data = {"sentences": [{"text": p.text, "sources": _sources_json(refs, p.article_ids)}
+    n = len({a for p in picked for a in p["article_ids"]})
+    total = sum(int(s["articles"] or 0) for s in stories)
+    data = {"sentences": [{"text": p["text"], "sources": _sources_json(refs, p["article_ids"])}
                           for p in picked]}
-    return Reply(title, items, citer.citations(),
-                 f"Drawn from {n} of {len(article_ids)} articles.", data=data)
+    return Reply(title, items, citer.citations(), footer=f"Drawn from {n} of {total} articles.",
+                 data=data)

@@ -115,6 +115,20 @@ class Store(Protocol):
 
     def stories_titled(self, words: str, limit: int = 25) -> list[dict[str, Any]]: ...
 
+    # prepared answers (storage/prepared.py): computed when a story changes, read by index
+    def set_prepared_summary(self, story_id: int,
+                             picks: Sequence[tuple[str, Sequence[int]]]) -> None: ...
+
+    def forget_prepared(self, story_id: int) -> None: ...
+
+    def unprepared(self, story_ids: Sequence[int]) -> list[int]: ...
+
+    def prepared_is_stale(self, story_id: int, small: int) -> bool: ...
+
+    def prepared_summaries(self, story_ids: Sequence[int], *,
+                           sources: Sequence[int] | None = None
+                           ) -> dict[int, list[dict[str, Any]]]: ...
+
 
 class SourceRegistry(Protocol):
     """The sources admins added and their health; `add` raises SourceExists for a known URL."""

@@ -16,6 +16,7 @@ from bot.errors import SourceExists
 from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredPerson, iso_date
 from bot.ports import KeyFn, PersonMatcher
 from storage.opening import open_store
+from storage.prepared import PreparedTables
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
 from storage.transactions import write_transaction
@@ -33,7 +34,7 @@ def _fts_query(text: str) -> str:
 
 
 
-class SqliteStore(StoryTables):
+class SqliteStore(StoryTables, PreparedTables):
     """The Store port on SQLite through sqlite-utils (WAL, migrations, FTS5)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -426,9 +427,9 @@ class SqliteStore(StoryTables):
             return own
         copies = self._rows(
             f"{self._QUOTE_COLUMNS} where q.quote_key in ({','.join('?' * len(keys))}) "
-            # The unary + keeps SQLite off the person index for the ORDER BY (it would walk every
-            # unattributed quote in the store); the quote_key index finds the few copies.
-            f"and +q.person_id is null order by q.article_id desc limit ?", (*keys, limit))
+            # The partial index of unattributed quotes (m012) holds only such copies: the
+            # attributed copies of a quote, which grow with the store, are never walked.
+            f"and q.person_id is null order by q.article_id desc limit ?", (*keys, limit))
         return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
