@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,10 +11,13 @@ from typing import Any
 from bot.models import Citation, Reply, ReplyItem, SourceRef, StoredPerson
 from bot.nlp.names import name_key
 from bot.ports import Store
-from bot.stories.prepare import summaries
+from bot.stories.prepare import summaries, timeline_rows
 
 MAX_ITEMS = 15
 TOPIC_ARTICLES = 200  # the newest articles on a topic that an answer reads
+PERSON_EVENT_ARTICLES = 100  # a person card's timeline: from their newest articles
+TIMELINE_STORIES = 10  # /when without a topic: the newest stories' timelines...
+TIMELINE_ROWS = 150  # ...up to this many events (grouping compares events of one date)
 _NO_COVERAGE = "No articles yet: an admin can add sources with /source add URL."
 
 
@@ -29,11 +33,17 @@ def _topic_words(topic: str) -> list[str]:
     return [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2]
 
 
+@functools.lru_cache(maxsize=256)
+def _topic_pattern(topic: str) -> re.Pattern[str] | None:
+    """One pattern for a topic's words (compiled once, not once per line it is tried on)."""
+    words = _topic_words(topic)
+    return re.compile("|".join(rf"\b{re.escape(w)}" for w in words)) if words else None
+
+
 def about_topic(text: str, topic: str) -> bool:
     """Whether a line itself mentions the topic (a word of it, as a word prefix)."""
-    words = _topic_words(topic)
-    lowered = text.lower()
-    return bool(words) and any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
+    pattern = _topic_pattern(topic)
+    return pattern is not None and pattern.search(text.lower()) is not None
 
 
 _STORY_TOPIC = re.compile(r"^story:\s*#?(\d{1,12})$", re.IGNORECASE)
@@ -151,22 +161,26 @@ def who(store: Store, query: str) -> Reply:
 def person_card(store: Store, person: StoredPerson) -> Reply:
     """One person: role, aliases, their quotes and the timeline entries they appear in."""
     article_ids = store.articles_of_person(person.id)
-    refs = store.refs(article_ids)
-    citer = _Citer(refs)
     person = StoredPerson(person.id, person.name, person.kind, person.role, person.mentions,
                           person.aliases, tuple(article_ids[:10]))
+    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))[:4]
+    # Only the events this person is in are grouped: grouping compares the events of a date
+    # pairwise, and a well-known person's articles hold hundreds of others' events.
+    own = store.events_in(article_ids[:PERSON_EVENT_ARTICLES], person_id=person.id)
+    events = [e for e in _event_groups(own) if person.name in e["people"]][:5]
+    # References of the articles the card cites, not of every article the person is in.
+    refs = store.refs([*person.article_ids, *(a for g in quotes + events
+                                               for a in g["article_ids"])])
+    citer = _Citer(refs)
     items = []
     if person.role:
         items.append(ReplyItem(f"Role: {person.role}"))
     others = [a for a in person.aliases if a != person.name]
     if others:
         items.append(ReplyItem("Also written: " + ", ".join(others[:6])))
-    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))
-    for group in quotes[:4]:
+    for group in quotes:
         items.append(ReplyItem(f"“{group['text']}”", "quote", citer.cite(group["article_ids"])))
-    events = [e for e in _event_groups(store.events_in(article_ids))
-              if person.name in e["people"]]
-    for event in events[:5]:
+    for event in events:
         items.append(ReplyItem(f"{event['date']}: {event['text']}", "event",
                                citer.cite(event["article_ids"])))
     title = f"{person.name}" + (f", {person.role}" if person.role else "")
@@ -243,17 +257,30 @@ def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+def _timeline(store: Store, scope: Scope) -> list[dict[str, Any]]:
+    """The event rows a timeline groups: the prepared rows of the story asked for or of the
+    newest stories (bot/stories/prepare.py), or the events of the articles on a topic."""
+    story_id = story_topic(scope.topic)
+    if story_id is not None:
+        live = store.live_story(story_id)
+        return timeline_rows(store, [live]) if live is not None else []
+    if scope.article_ids is None:
+        stories = [s["id"] for s in store.recent_stories(TIMELINE_STORIES)]
+        return timeline_rows(store, stories, limit=TIMELINE_ROWS)
+    return store.events_in(scope.article_ids)
+
+
 def when(store: Store, topic: str) -> Reply:
     scope = scope_for(store, topic)
-    article_ids = scope.article_ids if scope.article_ids is not None \
-        else store.recent_articles(200)
-    groups = _event_groups(store.events_in(article_ids))
+    rows = _timeline(store, scope)
     if _focus(scope):
         # A matching article has other events too: show those that are about the topic
-        # themselves, when there are any.
-        focused = [g for g in groups
-                   if about_topic(g["text"] + " " + " ".join(g["people"]), scope.topic)]
-        groups = focused or groups
+        # themselves, when there are any. Chosen before grouping, which compares the events
+        # of a date pairwise: the others would cost the most and show nowhere.
+        focused = [r for r in rows
+                   if about_topic(r["text"] + " " + " ".join(r["people"]), scope.topic)]
+        rows = focused or rows
+    groups = _event_groups(rows)
     if not groups:
         return _empty(store, "dated events", scope)
     if len(groups) > MAX_ITEMS:

@@ -53,9 +53,36 @@ class PreparedTables:
                          "(select articles from stories where id = ?)) on conflict(story_id) "
                          "do update set articles = excluded.articles", (story_id, story_id))
 
+    def set_prepared_events(self, story_id: int, article_ids: Sequence[int]) -> None:
+        """Replace a story's timeline rows with the events of these of its articles."""
+        with self.transaction() as conn:
+            conn.execute("delete from prepared_events where story_id = ?", (story_id,))
+            if article_ids:
+                conn.execute(
+                    f"insert into prepared_events (story_id, article_id, source_id, date, "
+                    f"precision, text, people, position) select ?, e.article_id, a.source_id, "
+                    f"e.date, e.precision, e.text, e.people, e.position from events e "
+                    f"join articles a on a.id = e.article_id "
+                    f"where e.article_id in ({_marks(article_ids)})", (story_id, *article_ids))
+
+    def prepared_events(self, story_ids: Sequence[int], *, limit: int = 400,
+                        sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """The stories' timeline rows, oldest date first, shaped as Store.events_in's."""
+        if not story_ids:
+            return []
+        clause, params = _visible(sources, "source_id")
+        rows = self._rows(
+            f"select article_id, date, precision, text, people, position from prepared_events "
+            f"where story_id in ({_marks(story_ids)}){clause} order by date limit ?",
+            (*story_ids, *params, limit))
+        return self._named_events(rows)
+
+    def _named_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
+
     def forget_prepared(self, story_id: int) -> None:
         """A story that is gone (merged into another): its prepared rows go too."""
         with self.transaction() as conn:
+            conn.execute("delete from prepared_events where story_id = ?", (story_id,))
             conn.execute("delete from prepared_summary where story_id = ?", (story_id,))
             conn.execute("delete from prepared_stories where story_id = ?", (story_id,))
 

@@ -245,6 +245,14 @@ def m012_prepared_answers(db: Database) -> None:
         pk=("story_id", "rank", "article_id"),
     )
     db.table("prepared_summary").create_index(["article_id"])
+    # Each story's timeline rows (the events of its first and newest articles), so a timeline
+    # reads a few stories' rows by index; grouped at read time by the corroboration rules.
+    db.table("prepared_events").create(
+        {"story_id": int, "article_id": int, "source_id": int, "date": str, "precision": str,
+         "text": str, "people": str, "position": int},
+    )
+    db.table("prepared_events").create_index(["story_id", "date"])
+    db.table("prepared_events").create_index(["article_id"])
     # Which stories are prepared (and at what size): a story with no row is prepared on first
     # use, so a store from before this migration needs no long upgrade.
     db.table("prepared_stories").create({"story_id": int, "articles": int}, pk="story_id")

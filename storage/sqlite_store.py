@@ -368,17 +368,30 @@ class SqliteStore(StoryTables, PreparedTables):
             "select article_id from article_people where person_id = ? "
             "order by article_id desc limit ?", (person_id, limit)).fetchall()]
 
-    def events_in(self, article_ids: Sequence[int], limit: int = 400) -> list[dict[str, Any]]:
+    def events_in(self, article_ids: Sequence[int], limit: int = 400, *,
+                  person_id: int | None = None) -> list[dict[str, Any]]:
+        """Events of these articles, oldest date first; with person_id, only those they are in
+        (chosen in SQL: a well-known person's articles hold hundreds of others' events)."""
         if not article_ids:
             return []
         marks = ",".join("?" * len(article_ids))
+        who = "" if person_id is None else \
+            " and exists (select 1 from json_each(people) where value = ?)"
         rows = self._rows(
             f"select article_id, date, precision, text, people, position from events "
-            f"where article_id in ({marks}) order by date limit ?", (*article_ids, limit))
-        ids = {i for row in rows for i in json.loads(row["people"] or "[]")}
-        names = {p.id: p.name for p in self.people_by_ids(sorted(ids))}
+            f"where article_id in ({marks}){who} order by date limit ?",
+            (*article_ids, *(() if person_id is None else (person_id,)), limit))
+        return self._named_events(rows)
+
+    def _named_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Event rows with their people's ids (person_ids) and current names (people)."""
         for row in rows:
             row["person_ids"] = tuple(json.loads(row["people"] or "[]"))
+        ids = sorted({i for row in rows for i in row["person_ids"]})
+        names = dict(self.db.execute(
+            f"select id, name from people where id in ({','.join('?' * len(ids))})",
+            ids).fetchall()) if ids else {}
+        for row in rows:
             row["people"] = tuple(names[i] for i in row["person_ids"] if i in names)
         return rows
 
@@ -426,10 +439,14 @@ class SqliteStore(StoryTables, PreparedTables):
         if not keys:
             return own
         copies = self._rows(
-            f"{self._QUOTE_COLUMNS} where q.quote_key in ({','.join('?' * len(keys))}) "
-            # The partial index of unattributed quotes (m012) holds only such copies: the
-            # attributed copies of a quote, which grow with the store, are never walked.
-            f"and q.person_id is null order by q.article_id desc limit ?", (*keys, limit))
+            # The partial index of unattributed quotes (m012) holds only such copies: neither
+            # the attributed copies of a quote nor all unattributed quotes (both grow with the
+            # store) are walked. Named, because the planner prefers the person index for IS NULL.
+            f"select q.article_id, q.start, q.text, q.speaker, q.person_id, q.quote_key, "
+            f"p.name person_name from quotes q indexed by idx_quotes_unattributed "
+            f"left join people p on p.id = q.person_id "
+            f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null "
+            f"order by q.article_id desc limit ?", (*keys, limit))
         return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:

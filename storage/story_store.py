@@ -191,6 +191,7 @@ class StoryTables:
             conn.execute("update stories set merged_into = ? where merged_into = ?", (keep, gone))
             # Its prepared answers go; `keep`'s are prepared again by whoever merged (bot/stories).
             conn.execute("delete from prepared_summary where story_id = ?", (gone,))
+            conn.execute("delete from prepared_events where story_id = ?", (gone,))
             conn.execute("delete from prepared_stories where story_id = ?", (gone,))
             self._refresh_story(conn, keep)
 

@@ -116,3 +116,15 @@ async def test_a_failure_to_prepare_loses_no_article_and_answers_still_come(bot,
     assert bot.store.count_articles() == 2 and "could not prepare" in caplog.text
     assert bot.store.unprepared([story]) == [story]
     assert len((await bot.ask("/summary")).data["sentences"]) >= 3
+
+
+async def test_a_story_timeline_is_prepared_and_a_restricted_read_keeps_its_sources(bot):
+    story, herald, courier, a, b = bridge(bot)
+    rows = bot.store.prepared_events([story])
+    assert rows and {r["article_id"] for r in rows} == {a, b}
+    assert all(len(r["people"]) == len(r["person_ids"]) for r in rows)  # named as events_in
+    assert {r["article_id"] for r in bot.store.prepared_events([story], sources=[herald])} == {a}
+    assert {r["article_id"] for r in bot.store.prepared_events([story], sources=[courier])} == {b}
+    when = await bot.ask(f"/when story:{story}")
+    assert {s["id"] for e in when.data for s in e["sources"]} <= {a, b} and when.data
+    assert (await bot.ask("/when")).data == when.data  # one story: its timeline

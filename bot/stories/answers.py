@@ -22,7 +22,7 @@ from bot.models import Reply, ReplyItem, SourceRef
 from bot.ports import Store
 from bot.stories.cluster import move_article
 from bot.stories.features import first_sentence, looks_like_headline
-from bot.stories.prepare import distinct, prepare_stories, sample, summaries
+from bot.stories.prepare import distinct, prepare_stories, sample, summaries, timeline_rows
 
 MAX_STORIES = 10
 CARD_ARTICLES = 200  # the articles of a story a card reads (the first ones)
@@ -171,7 +171,7 @@ def story_card(store: Store, text: str) -> Reply:
     for sentence in picked:
         items.append(ReplyItem(sentence["text"], "", citer.cite(sentence["article_ids"])))
     detail_ids = sample(ids, CARD_DETAIL_ARTICLES)
-    events = _event_groups(store.events_in(detail_ids))
+    events = _event_groups(timeline_rows(store, [story_id]))
     best = sorted(events, key=lambda g: -len(g["article_ids"]))[:CARD_EVENTS]
     for group in sorted(best, key=lambda g: g["date"]):
         items.append(ReplyItem(f"{group['date']}: {group['text']}", "timeline",

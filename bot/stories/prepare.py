@@ -12,6 +12,7 @@ from bot.ports import Store
 from bot.stories.features import lead_terms
 
 CARD_SUMMARY_ARTICLES = 8  # the articles of a story whose sentences its summary chooses among
+TIMELINE_ARTICLES = 60  # ...whose events its timeline shows
 PREPARED_SENTENCES = 8  # kept per story: a card shows the distinct ones, /summary the first
 # A big story's summary is prepared again when it has doubled since the last time (a sample of
 # its first and newest articles barely moves with one more), so ingest prepares each story
@@ -40,9 +41,12 @@ def distinct(picked: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def story_summary(store: Store, story_id: int) -> list[tuple[str, tuple[int, ...]]]:
+def story_summary(store: Store, story_id: int, ids: Sequence[int] | None = None
+                  ) -> list[tuple[str, tuple[int, ...]]]:
     """A story's summary across its outlets: (sentence, articles citing it), reading order."""
-    ids = sample(store.story_article_ids(story_id, limit=10_000), CARD_SUMMARY_ARTICLES)
+    if ids is None:
+        ids = store.story_article_ids(story_id, limit=10_000)
+    ids = sample(ids, CARD_SUMMARY_ARTICLES)
     refs: dict[int, SourceRef] = store.refs(ids)
     candidates = [Candidate(r["article_id"], r["position"], r["text"],
                             refs[r["article_id"]].published or "")
@@ -62,25 +66,38 @@ def prepare_stories(store: Store, story_ids: Iterable[int], *, force: bool = Fal
         if live != story_id:
             store.forget_prepared(story_id)
         if live is not None and (force or store.prepared_is_stale(live, REPREPARE_BELOW)):
-            store.set_prepared_summary(live, story_summary(store, live))
+            ids = store.story_article_ids(live, limit=10_000)
+            store.set_prepared_events(live, sample(ids, TIMELINE_ARTICLES))
+            store.set_prepared_summary(live, story_summary(store, live, ids))
+
+
+def _ensure(store: Store, story_ids: Sequence[int]) -> bool:
+    """Prepare the stories never prepared (a store from before prepared answers), once; False
+    when the store cannot keep them (read-only): the caller computes what it needs instead."""
+    missing = store.unprepared(story_ids)
+    if missing:
+        try:
+            with store.transaction():
+                prepare_stories(store, missing, force=True)
+        except StoreError:
+            return False
+    return True
 
 
 def summaries(store: Store, story_ids: Sequence[int], *,
               sources: Sequence[int] | None = None) -> dict[int, list[dict[str, Any]]]:
-    """The prepared summaries of stories: {story: [{"text", "article_ids"}]} in reading order.
+    """The prepared summaries of stories: {story: [{"text", "article_ids"}]} in reading order."""
+    if _ensure(store, story_ids) or sources is not None:
+        return store.prepared_summaries(story_ids, sources=sources)
+    return {s: [{"text": t, "article_ids": list(a)} for t, a in story_summary(store, s)]
+            for s in story_ids}
 
-    A story never prepared (a store from before prepared answers) is prepared now, once; a
-    read-only store answers from what it computes without keeping it.
-    """
-    computed: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
-    for story_id in store.unprepared(story_ids):
-        picks = story_summary(store, story_id)
-        try:
-            store.set_prepared_summary(story_id, picks)
-        except StoreError:
-            computed[story_id] = picks
-    found = store.prepared_summaries(story_ids, sources=sources)
-    if sources is None:  # (restricted reads need the stored rows' sources)
-        for story_id, picks in computed.items():
-            found[story_id] = [{"text": t, "article_ids": list(a)} for t, a in picks]
-    return found
+
+def timeline_rows(store: Store, story_ids: Sequence[int], *, limit: int = 400,
+                  sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """The prepared timeline rows of stories (as Store.events_in gives them), oldest first."""
+    if _ensure(store, story_ids) or sources is not None:
+        return store.prepared_events(story_ids, limit=limit, sources=sources)
+    ids = [a for s in story_ids
+           for a in sample(store.story_article_ids(s, limit=10_000), TIMELINE_ARTICLES)]
+    return store.events_in(ids, limit=limit)
