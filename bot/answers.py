@@ -16,6 +16,7 @@ from bot.stories.prepare import summaries, timeline_rows
 MAX_ITEMS = 15
 TOPIC_ARTICLES = 200  # the newest articles on a topic that an answer reads
 PERSON_EVENT_ARTICLES = 100  # a person card's timeline: from their newest articles
+TOPIC_STORY_ARTICLES = 60  # a topic's newest articles whose stories /when and /summary read
 TIMELINE_STORIES = 10  # /when without a topic: the newest stories' timelines...
 TIMELINE_ROWS = 150  # ...up to this many events (grouping compares events of one date)
 _NO_COVERAGE = "No articles yet: an admin can add sources with /source add URL."
@@ -55,15 +56,15 @@ def story_topic(topic: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def scope_for(store: Store, topic: str) -> Scope:
+def scope_for(store: Store, topic: str, limit: int = TOPIC_ARTICLES) -> Scope:
     topic = topic.strip()
     if not topic:
         return Scope("", None)
     story_id = story_topic(topic)
     if story_id is not None:
         live = store.live_story(story_id)
-        return Scope(topic, store.story_article_ids(live, TOPIC_ARTICLES) if live else [])
-    return Scope(topic, store.search_articles(topic, limit=TOPIC_ARTICLES))
+        return Scope(topic, store.story_article_ids(live, limit) if live else [])
+    return Scope(topic, store.search_articles(topic, limit=limit))
 
 
 def _focus(scope: Scope) -> bool:
@@ -258,20 +259,22 @@ def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _timeline(store: Store, scope: Scope) -> list[dict[str, Any]]:
-    """The event rows a timeline groups: the prepared rows of the story asked for or of the
-    newest stories (bot/stories/prepare.py), or the events of the articles on a topic."""
+    """The event rows a timeline groups: the prepared rows (bot/stories/prepare.py) of the
+    story asked for, of the newest stories, or of the stories of the articles on a topic."""
     story_id = story_topic(scope.topic)
     if story_id is not None:
         live = store.live_story(story_id)
         return timeline_rows(store, [live]) if live is not None else []
     if scope.article_ids is None:
         stories = [s["id"] for s in store.recent_stories(TIMELINE_STORIES)]
-        return timeline_rows(store, stories, limit=TIMELINE_ROWS)
-    return store.events_in(scope.article_ids)
+    else:  # the stories of the newest articles on the topic
+        stories = store.stories_of_articles(scope.article_ids[:TOPIC_STORY_ARTICLES])
+        stories = stories[:TIMELINE_STORIES]
+    return timeline_rows(store, stories, limit=TIMELINE_ROWS)
 
 
 def when(store: Store, topic: str) -> Reply:
-    scope = scope_for(store, topic)
+    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES)
     rows = _timeline(store, scope)
     if _focus(scope):
         # A matching article has other events too: show those that are about the topic
@@ -379,7 +382,7 @@ def _summary_stories(store: Store, scope: Scope) -> list[dict[str, Any]]:
         return store.stories_by_ids([live]) if live is not None else []
     if scope.article_ids is None:
         return store.recent_stories(SUMMARY_STORIES)
-    ids = store.stories_of_articles(scope.article_ids)[:SUMMARY_STORIES]
+    ids = store.stories_of_articles(scope.article_ids[:TOPIC_STORY_ARTICLES])[:SUMMARY_STORIES]
     rows = {r["id"]: r for r in store.stories_by_ids(ids)}
     return [rows[i] for i in ids if i in rows]
 
@@ -387,7 +390,7 @@ def _summary_stories(store: Store, scope: Scope) -> list[dict[str, Any]]:
 def summary(store: Store, topic: str) -> Reply:
     """Read from the stories' prepared summaries (bot/stories/prepare.py): a story's own
     summary whole, or for several stories their best sentences in turn, each story's together."""
-    scope = scope_for(store, topic)
+    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES)
     stories = _summary_stories(store, scope)
     prepared = summaries(store, [s["id"] for s in stories])
     per_story = [prepared.get(s["id"], []) for s in stories]
