@@ -37,6 +37,7 @@ from bench.common import (
 from bot.ingest.dedup import content_hash, fingerprint, fingerprint_bytes
 from bot.ingest.service import Ingestor, match_person
 from bot.ingest.urls import canonical_url
+from bot.ingest.workers import TASK_ARTICLES
 from bot.models import Analysis, ArticleDraft
 from bot.nlp import pipeline
 from bot.nlp.boilerplate import boilerplate_spans, overlaps
@@ -45,13 +46,15 @@ from bot.nlp.names import name_key
 from bot.nlp.people import find_people
 from bot.nlp.quotes import find_quotes
 from bot.nlp.timex import find_times
+from bot.stories import place_article
+from bot.stories.prepare import prepare_stories
 from storage.sqlite_store import SqliteStore
 
 TARGET_RATIO = 0.85  # issue 19: >= 0.85 of bare spaCy's throughput, in every round
 BATCH_SIZE = 16  # analyze_drafts' batch size; the bare run uses the same
 # In analyze_doc's order (keep in step with bot/nlp/pipeline.py), then what store_drafts adds.
 STEPS = ("spacy", "boilerplate", "people", "times", "quotes", "speakers", "events", "sentences",
-         "dedup", "store")
+         "dedup", "store", "stories", "prepare")
 
 
 def bare_spacy(nlp: Any, texts: Sequence[str], processes: int) -> float:
@@ -108,6 +111,7 @@ def split(nlp: Any, drafts: Sequence[ArticleDraft], workdir: Path) -> dict[str, 
     spent["spacy"] = clock() - start
     store = SqliteStore(workdir / "split.db")
     ingestor = Ingestor(store, MODEL)
+    touched: list[int] = []
     for draft, doc in zip(drafts, docs, strict=True):
         marks = [clock()]
         skip = list(boilerplate_spans(doc.text))
@@ -141,8 +145,17 @@ def split(nlp: Any, drafts: Sequence[ArticleDraft], workdir: Path) -> dict[str, 
         stored = store.article(article_id)
         stories.add_fingerprint(stored["story_id"] if stored else article_id, signature)
         marks.append(clock())
+        touched.append(place_article(store, article_id, draft, analysis))
+        marks.append(clock())
+        if len(touched) == TASK_ARTICLES:  # once per batch, as Ingestor._write does
+            prepare_stories(store, touched)
+            touched.clear()
+        marks.append(clock())
         for step, (a, b) in zip(STEPS[1:], zip(marks, marks[1:], strict=False), strict=True):
             spent[step] += b - a
+    with timed() as t:
+        prepare_stories(store, touched)
+    spent["prepare"] += t["s"]
     store.close()
     return spent
 

@@ -5,9 +5,10 @@ titles, URLs, dates and content hashes; every article-keyed row copied to point 
 The copy is generic where it can be, so it keeps working as the schema grows: every table with
 an `article_id` column is copied with the id moved, every table with a `story_id` column (and
 `stories` itself) with the story id moved; a table's own integer `id` is left to SQLite. People
-stay the canonical people (their mention counts and role counts are recounted). Indexes and
-triggers are dropped during the copy and rebuilt once at the end, FTS with one 'rebuild',
-because per-row trigger and index upkeep made a big copy many times slower.
+stay the canonical people (their mention counts and role counts are recounted). The prepared
+answers (storage/prepared.py) are article- and story-keyed, so they are copied the same way.
+Indexes and triggers are dropped during the copy and rebuilt once at the end, FTS with one
+'rebuild', because per-row trigger and index upkeep made a big copy many times slower.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from bench.common import MODEL, corpus, say, timed
 from bot.ingest.service import Ingestor
+from bot.stories.prepare import prepare_stories
 from storage.sqlite_store import SqliteStore
 
 COPIES_PER_BATCH = 50  # copies of the base per INSERT ... SELECT: big statements, some progress
@@ -51,6 +53,7 @@ def base_store(n: int, results_dir: Path) -> Path:
     """A store of n real articles analysed the ordinary way (cached)."""
     path = results_dir / f"store-base-{n}.db"
     if path.exists() and _count(path) == n:
+        _prepare_all(path)  # a base cached before prepared answers: prepared once now
         return path
     for stale in results_dir.glob(f"{path.name}*"):
         stale.unlink()
@@ -62,6 +65,29 @@ def base_store(n: int, results_dir: Path) -> Path:
     store.close()
     say(f"  base store built in {t['s']:.0f} s")
     return path
+
+
+def _prepare_all(path: Path) -> None:
+    """Prepare every story's answers that is not prepared yet (what ingest does per batch)."""
+    store = SqliteStore(path)
+    try:
+        live = [r[0] for r in store.db.execute(
+            "select id from stories where articles > 0 and merged_into is null")]
+        missing = store.unprepared(live)
+        if missing:
+            say(f"  preparing the answers of {len(missing)} stories of {path.name} (once)...")
+            with store.transaction():
+                prepare_stories(store, missing, force=True)
+    finally:
+        store.close()
+
+
+def _current(path: Path, size: int) -> bool:
+    """A cached store of this size made with every table the schema has now."""
+    if _count(path) != size:
+        return False
+    with sqlite3.connect(path) as conn:
+        return "prepared_summary" in _tables(conn)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, int, str]]:
@@ -226,7 +252,7 @@ def _build_store(size: int, base: int, results_dir: Path) -> Path:
     if size == base:
         return source
     path = results_dir / f"store-{size}-from-{base}.db"
-    if path.exists() and _count(path) == size:
+    if path.exists() and _current(path, size):
         return path
     for stale in results_dir.glob(f"{path.name}*"):
         stale.unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,11 +11,15 @@ from typing import Any
 from bot.corroborate import event_groups, quote_groups
 from bot.models import Citation, Reply, ReplyItem, SourceRef, StoredPerson
 from bot.nlp.names import name_key
-from bot.nlp.summary import Candidate, summarize
 from bot.ports import Store
+from bot.stories.prepare import summaries, timeline_rows
 
 MAX_ITEMS = 15
 TOPIC_ARTICLES = 200  # the newest articles on a topic that an answer reads
+PERSON_EVENT_ARTICLES = 100  # a person card's timeline: from their newest articles
+TOPIC_STORY_ARTICLES = 60  # a topic's newest articles whose stories /when and /summary read
+TIMELINE_STORIES = 10  # /when without a topic: the newest stories' timelines...
+TIMELINE_ROWS = 150  # ...up to this many events (grouping compares events of one date)
 _NO_COVERAGE = "No articles yet: an admin can add sources with /source add URL."
 
 
@@ -30,11 +35,17 @@ def _topic_words(topic: str) -> list[str]:
     return [w for w in re.findall(r"\w+", topic.lower()) if len(w) > 2]
 
 
+@functools.lru_cache(maxsize=256)
+def _topic_pattern(topic: str) -> re.Pattern[str] | None:
+    """One pattern for a topic's words (compiled once, not once per line it is tried on)."""
+    words = _topic_words(topic)
+    return re.compile("|".join(rf"\b{re.escape(w)}" for w in words)) if words else None
+
+
 def about_topic(text: str, topic: str) -> bool:
     """Whether a line itself mentions the topic (a word of it, as a word prefix)."""
-    words = _topic_words(topic)
-    lowered = text.lower()
-    return bool(words) and any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
+    pattern = _topic_pattern(topic)
+    return pattern is not None and pattern.search(text.lower()) is not None
 
 
 _STORY_TOPIC = re.compile(r"^story:\s*#?(\d{1,12})$", re.IGNORECASE)
@@ -46,15 +57,15 @@ def story_topic(topic: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def scope_for(store: Store, topic: str) -> Scope:
+def scope_for(store: Store, topic: str, limit: int = TOPIC_ARTICLES) -> Scope:
     topic = topic.strip()
     if not topic:
         return Scope("", None)
     story_id = story_topic(topic)
     if story_id is not None:
         live = store.live_story(story_id)
-        return Scope(topic, store.story_article_ids(live, TOPIC_ARTICLES) if live else [])
-    return Scope(topic, store.search_articles(topic, limit=TOPIC_ARTICLES))
+        return Scope(topic, store.story_article_ids(live, limit) if live else [])
+    return Scope(topic, store.search_articles(topic, limit=limit))
 
 
 def _focus(scope: Scope) -> bool:
@@ -153,22 +164,26 @@ def who(store: Store, query: str) -> Reply:
 def person_card(store: Store, person: StoredPerson) -> Reply:
     """One person: role, aliases, their quotes and the timeline entries they appear in."""
     article_ids = store.articles_of_person(person.id)
-    refs = store.refs(article_ids)
-    citer = _Citer(refs)
     person = StoredPerson(person.id, person.name, person.kind, person.role, person.mentions,
                           person.aliases, tuple(article_ids[:10]))
+    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))[:4]
+    # Only the events this person is in are grouped: grouping compares the events of a date
+    # pairwise, and a well-known person's articles hold hundreds of others' events.
+    own = store.events_in(article_ids[:PERSON_EVENT_ARTICLES], person_id=person.id)
+    events = [e for e in _event_groups(own) if person.name in e["people"]][:5]
+    # References of the articles the card cites, not of every article the person is in.
+    refs = store.refs([*person.article_ids, *(a for g in quotes + events
+                                               for a in g["article_ids"])])
+    citer = _Citer(refs)
     items = []
     if person.role:
         items.append(ReplyItem(f"Role: {person.role}"))
     others = [a for a in person.aliases if a != person.name]
     if others:
         items.append(ReplyItem("Also written: " + ", ".join(others[:6])))
-    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))
-    for group in quotes[:4]:
+    for group in quotes:
         items.append(ReplyItem(f"“{group['text']}”", "quote", citer.cite(group["article_ids"])))
-    events = [e for e in _event_groups(store.events_in(article_ids))
-              if person.name in e["people"]]
-    for event in events[:5]:
+    for event in events:
         items.append(ReplyItem(f"{event['date']}: {event['text']}", "event",
                                citer.cite(event["article_ids"])))
     title = f"{person.name}" + (f", {person.role}" if person.role else "")
@@ -184,17 +199,32 @@ def person_card(store: Store, person: StoredPerson) -> Reply:
 # Corroboration (which articles' events and quotes are one entry) is bot/corroborate.py.
 _event_groups, _quote_groups = event_groups, quote_groups
 
+def _timeline(store: Store, scope: Scope) -> list[dict[str, Any]]:
+    """The event rows a timeline groups: the prepared rows (bot/stories/prepare.py) of the
+    story asked for, of the newest stories, or of the stories of the articles on a topic."""
+    story_id = story_topic(scope.topic)
+    if story_id is not None:
+        live = store.live_story(story_id)
+        return timeline_rows(store, [live]) if live is not None else []
+    if scope.article_ids is None:
+        stories = [s["id"] for s in store.recent_stories(TIMELINE_STORIES)]
+    else:  # the stories of the newest articles on the topic
+        stories = store.stories_of_articles(scope.article_ids[:TOPIC_STORY_ARTICLES])
+        stories = stories[:TIMELINE_STORIES]
+    return timeline_rows(store, stories, limit=TIMELINE_ROWS)
+
+
 def when(store: Store, topic: str) -> Reply:
-    scope = scope_for(store, topic)
-    article_ids = scope.article_ids if scope.article_ids is not None \
-        else store.recent_articles(200)
-    groups = _event_groups(store.events_in(article_ids))
+    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES)
+    rows = _timeline(store, scope)
     if _focus(scope):
         # A matching article has other events too: show those that are about the topic
-        # themselves, when there are any.
-        focused = [g for g in groups
-                   if about_topic(g["text"] + " " + " ".join(g["people"]), scope.topic)]
-        groups = focused or groups
+        # themselves, when there are any. Chosen before grouping, which compares the events
+        # of a date pairwise: the others would cost the most and show nowhere.
+        focused = [r for r in rows
+                   if about_topic(r["text"] + " " + " ".join(r["people"]), scope.topic)]
+        rows = focused or rows
+    groups = _event_groups(rows)
     if not groups:
         return _empty(store, "dated events", scope)
     if len(groups) > MAX_ITEMS:
@@ -265,28 +295,51 @@ def quote(store: Store, query: str) -> Reply:
 # -------------------------------------------------------------------- /summary
 
 
+SUMMARY_STORIES = 10  # the stories whose prepared summaries a /summary draws from
+SUMMARY_SENTENCES = 6
+
+
+def _summary_stories(store: Store, scope: Scope) -> list[dict[str, Any]]:
+    """The stories a summary is about: the story asked for, the newest stories matching the
+    topic (by their newest matching article), or the newest stories."""
+    story_id = story_topic(scope.topic)
+    if story_id is not None:
+        live = store.live_story(story_id)
+        return store.stories_by_ids([live]) if live is not None else []
+    if scope.article_ids is None:
+        return store.recent_stories(SUMMARY_STORIES)
+    ids = store.stories_of_articles(scope.article_ids[:TOPIC_STORY_ARTICLES])[:SUMMARY_STORIES]
+    rows = {r["id"]: r for r in store.stories_by_ids(ids)}
+    return [rows[i] for i in ids if i in rows]
+
+
 def summary(store: Store, topic: str) -> Reply:
-    scope = scope_for(store, topic)
-    article_ids = (scope.article_ids if scope.article_ids is not None
-                   else store.recent_articles(60))[:60]
-    refs = store.refs(article_ids)
-    candidates = [Candidate(r["article_id"], r["position"], r["text"],
-                            refs[r["article_id"]].published or "")
-                  for r in store.sentences_in(article_ids) if r["article_id"] in refs]
+    """Read from the stories' prepared summaries (bot/stories/prepare.py): a story's own
+    summary whole, or for several stories their best sentences in turn, each story's together."""
+    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES)
+    stories = _summary_stories(store, scope)
+    prepared = summaries(store, [s["id"] for s in stories])
+    per_story = [prepared.get(s["id"], []) for s in stories]
     if _focus(scope):
-        focused = [c for c in candidates if about_topic(c.text, scope.topic)]
-        if len(focused) >= 3:
-            candidates = focused
-    picked = summarize(candidates)
+        focused = [[p for p in picks if about_topic(p["text"], scope.topic)]
+                   for picks in per_story]
+        if sum(map(len, focused)) >= 3:
+            per_story = focused
+    chosen: list[tuple[int, int]] = []  # (story's place, sentence's place): its best first
+    for rank in range(SUMMARY_SENTENCES):
+        chosen += [(i, rank) for i, picks in enumerate(per_story) if rank < len(picks)]
+    picked = [per_story[i][rank] for i, rank in sorted(chosen[:SUMMARY_SENTENCES])]
     if not picked:
         return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else
                           f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
+    refs = store.refs(a for p in picked for a in p["article_ids"])
     citer = _Citer(refs)
-    items = tuple(ReplyItem(p.text, cites=citer.cite(p.article_ids)) for p in picked)
+    items = tuple(ReplyItem(p["text"], cites=citer.cite(p["article_ids"])) for p in picked)
     title = "Summary" + (f" of {_quoted(scope.topic)}" if scope.topic else "")
-    n = len({a for p in picked for a in p.article_ids})
-    data = {"sentences": [{"text": p.text, "sources": _sources_json(refs, p.article_ids)}
+    n = len({a for p in picked for a in p["article_ids"]})
+    total = sum(int(s["articles"] or 0) for s in stories)
+    data = {"sentences": [{"text": p["text"], "sources": _sources_json(refs, p["article_ids"])}
                           for p in picked]}
-    return Reply(title, items, citer.citations(),
-                 f"Drawn from {n} of {len(article_ids)} articles.", data=data)
+    return Reply(title, items, citer.citations(), footer=f"Drawn from {n} of {total} articles.",
+                 data=data)

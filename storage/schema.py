@@ -234,6 +234,34 @@ def m010_channels_drop_scope(db: Database) -> None:
         db.execute("alter table channels drop column scope")
 
 
+@migrations()
+def m012_prepared_answers(db: Database) -> None:
+    # Answers read prepared parts instead of computing them per request (bot/prepare.py):
+    # each story's summary, one row per sentence and citing article, so a read can keep only
+    # a tenant's sources (source_id) and still cite what it may see.
+    db.table("prepared_summary").create(
+        {"story_id": int, "rank": int, "article_id": int, "source_id": int, "own": int,
+         "text": str},
+        pk=("story_id", "rank", "article_id"),
+    )
+    db.table("prepared_summary").create_index(["article_id"])
+    # Each story's timeline rows (the events of its first and newest articles), so a timeline
+    # reads a few stories' rows by index; grouped at read time by the corroboration rules.
+    db.table("prepared_events").create(
+        {"story_id": int, "article_id": int, "source_id": int, "date": str, "precision": str,
+         "text": str, "people": str, "position": int},
+    )
+    db.table("prepared_events").create_index(["story_id", "date"])
+    db.table("prepared_events").create_index(["article_id"])
+    # Which stories are prepared (and at what size): a story with no row is prepared on first
+    # use, so a store from before this migration needs no long upgrade.
+    db.table("prepared_stories").create({"story_id": int, "articles": int}, pk="story_id")
+    # Other outlets' copies of a quote whose speaker is unresolved, found without walking the
+    # attributed copies (which grow with the store).
+    db.execute("create index if not exists idx_quotes_unattributed on quotes "
+               "(quote_key, article_id) where person_id is null")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

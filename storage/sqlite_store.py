@@ -18,6 +18,7 @@ from bot.models import Analysis, ArticleDraft, PersonMention, SourceRef, StoredP
 from bot.ports import KeyFn, PersonMatcher
 from bot.stories.features import headline_of, looks_like_headline
 from storage.opening import open_store
+from storage.prepared import PreparedTables
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
 from storage.transactions import write_transaction
@@ -35,7 +36,7 @@ def _fts_query(text: str) -> str:
 
 
 
-class SqliteStore(StoryTables):
+class SqliteStore(StoryTables, PreparedTables):
     """The Store port on SQLite through sqlite-utils (WAL, migrations, FTS5)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -482,19 +483,32 @@ class SqliteStore(StoryTables):
             "select article_id from article_people where person_id = ? "
             "order by article_id desc limit ?", (person_id, limit)).fetchall()]
 
-    def events_in(self, article_ids: Sequence[int], limit: int = 400) -> list[dict[str, Any]]:
+    def events_in(self, article_ids: Sequence[int], limit: int = 400, *,
+                  person_id: int | None = None) -> list[dict[str, Any]]:
+        """Events of these articles, oldest date first; with person_id, only those they are in
+        (chosen in SQL: a well-known person's articles hold hundreds of others' events)."""
         if not article_ids:
             return []
         marks = ",".join("?" * len(article_ids))
+        who = "" if person_id is None else \
+            " and exists (select 1 from json_each(people) where value = ?)"
         rows = self._rows(
             # The story: only articles of one story can corroborate each other's events.
             f"select e.article_id, e.date, e.precision, e.text, e.people, e.position, "
             f"a.story_id from events e join articles a on a.id = e.article_id "
-            f"where e.article_id in ({marks}) order by e.date limit ?", (*article_ids, limit))
-        ids = {i for row in rows for i in json.loads(row["people"] or "[]")}
-        names = {p.id: p.name for p in self.people_by_ids(sorted(ids))}
+            f"where e.article_id in ({marks}){who} order by e.date limit ?",
+            (*article_ids, *(() if person_id is None else (person_id,)), limit))
+        return self._named_events(rows)
+
+    def _named_events(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Event rows with their people's ids (person_ids) and current names (people)."""
         for row in rows:
             row["person_ids"] = tuple(json.loads(row["people"] or "[]"))
+        ids = sorted({i for row in rows for i in row["person_ids"]})
+        names = dict(self.db.execute(
+            f"select id, name from people where id in ({','.join('?' * len(ids))})",
+            ids).fetchall()) if ids else {}
+        for row in rows:
             row["people"] = tuple(names[i] for i in row["person_ids"] if i in names)
         return rows
 
@@ -542,10 +556,14 @@ class SqliteStore(StoryTables):
         if not keys:
             return own
         copies = self._rows(
-            f"{self._QUOTE_COLUMNS} where q.quote_key in ({','.join('?' * len(keys))}) "
-            # The unary + keeps SQLite off the person index for the ORDER BY (it would walk every
-            # unattributed quote in the store); the quote_key index finds the few copies.
-            f"and +q.person_id is null order by q.article_id desc limit ?", (*keys, limit))
+            # The partial index of unattributed quotes (m012) holds only such copies: neither
+            # the attributed copies of a quote nor all unattributed quotes (both grow with the
+            # store) are walked. Named, because the planner prefers the person index for IS NULL.
+            f"select q.article_id, q.start, q.text, q.speaker, q.person_id, q.quote_key, "
+            f"p.name person_name from quotes q indexed by idx_quotes_unattributed "
+            f"left join people p on p.id = q.person_id "
+            f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null "
+            f"order by q.article_id desc limit ?", (*keys, limit))
         return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:

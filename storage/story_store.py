@@ -189,6 +189,10 @@ class StoryTables:
             conn.execute("update stories set merged_into = ?, articles = 0 where id = ?",
                          (keep, gone))
             conn.execute("update stories set merged_into = ? where merged_into = ?", (keep, gone))
+            # Its prepared answers go; `keep`'s are prepared again by whoever merged (bot/stories).
+            conn.execute("delete from prepared_summary where story_id = ?", (gone,))
+            conn.execute("delete from prepared_events where story_id = ?", (gone,))
+            conn.execute("delete from prepared_stories where story_id = ?", (gone,))
             self._refresh_story(conn, keep)
 
     def story_members(self, story_id: int, limit: int = 200) -> list[dict[str, Any]]:

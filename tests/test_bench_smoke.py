@@ -94,6 +94,28 @@ def test_a_replicated_store_answers_from_the_copies(results: Path) -> None:
     assert hits > 0 and orphans == 0 and copies_with_sentences > 0
 
 
+def test_a_replicated_store_has_every_copied_story_prepared(results: Path) -> None:
+    """The copies' prepared answers are copied too: no story of a big store is prepared (or
+    left unprepared) on the first ask, which would time the preparing, not the answer."""
+    from storage.sqlite_store import SqliteStore
+
+    store = SqliteStore(stores.build_store(120, 50, results))
+    try:
+        live = [r[0] for r in store.db.execute(
+            "select id from stories where articles > 0 and merged_into is null")]
+        copied = [s for s in live if s > max(live) // 2]
+        assert copied and store.unprepared(live) == []
+        summaries = store.prepared_summaries(copied)
+        cited = {a for picks in summaries.values() for p in picks for a in p["article_ids"]}
+        assert summaries and min(cited) > 50  # the copies cite the copied articles
+        own = store.db.execute(
+            "select count(*) from prepared_summary p join articles a on a.id = p.article_id "
+            "where a.story_id != p.story_id").fetchone()[0]
+        assert own == 0
+    finally:
+        store.close()
+
+
 def test_poll_reports_each_cycle_with_its_memory(results: Path) -> None:
     poll.main(["--feeds", "6", "--rounds", "2", "--changed", "0.5", "--items", "2",
                "--feeds-per-host", "1", "--results-dir", str(results)])

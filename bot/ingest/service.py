@@ -38,6 +38,7 @@ from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
 from bot.ports import Store
 from bot.stories import place_article
+from bot.stories.prepare import prepare_stories
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -342,7 +343,28 @@ class Ingestor:
                     self._stories = None  # it may hold the rolled-back article's signature
                 else:
                     conn.execute("RELEASE newsdesk_article")
+            self._prepare_touched(conn, written.added + written.updated)
         return written
+
+    def _prepare_touched(self, conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+        """Batch end: the prepared answers of each story the batch touched, once per story
+        however many of its articles came in, in the batch's transaction (articles and their
+        stories' answers are stored together). A failure costs no article: those stories lose
+        their prepared rows and are prepared again when first asked about."""
+        if not article_ids:
+            return
+        story_ids = self.store.stories_of_articles(article_ids)
+        conn.execute("SAVEPOINT newsdesk_prepare")
+        try:
+            prepare_stories(self.store, story_ids)
+        except Exception as exc:  # noqa: BLE001 - see above
+            if isinstance(exc, StoreError) or store_error(exc) is not None:
+                raise
+            conn.execute("ROLLBACK TO newsdesk_prepare")
+            for story_id in story_ids:
+                self.store.forget_prepared(story_id)
+            log.warning("could not prepare the answers of %d stories: %s", len(story_ids), exc)
+        conn.execute("RELEASE newsdesk_prepare")
 
     def _save_batch(self, batch: _Batch, outcomes: Sequence[Outcome], report: IngestReport,
                     source_id: int | None, backfill: bool,

@@ -19,15 +19,15 @@ from bot.answers import (
 )
 from bot.errors import UserError
 from bot.models import Reply, ReplyItem, SourceRef
-from bot.nlp.summary import Candidate, summarize
 from bot.ports import Store
 from bot.stories.cluster import move_article
-from bot.stories.features import first_sentence, lead_terms, looks_like_headline
+from bot.stories.features import first_sentence, looks_like_headline
+from bot.stories.prepare import distinct, prepare_stories, sample, summaries, timeline_rows
 
 MAX_STORIES = 10
 CARD_ARTICLES = 200  # the articles of a story a card reads (the first ones)
-CARD_SUMMARY_ARTICLES = 8  # ...whose sentences the summary chooses among
 CARD_DETAIL_ARTICLES = 60  # ...whose events and quotes it shows
+CARD_SUMMARY = 6
 CARD_EVENTS = 6
 CARD_QUOTES = 4
 CARD_PEOPLE = 8
@@ -129,19 +129,6 @@ def stories(store: Store, topic: str, *, full: bool = False) -> Reply:
 # ------------------------------------------------------------------------ /story
 
 
-def _sample(ids: Sequence[int], n: int) -> list[int]:
-    """The first and the newest articles of a big story: how it began and where it stands."""
-    ids = list(ids)
-    return ids if len(ids) <= n else ids[: n // 2] + ids[-(n - n // 2):]
-
-
-def _candidates(store: Store, ids: Sequence[int], refs: dict[int, SourceRef]) -> list[Candidate]:
-    return [Candidate(r["article_id"], r["position"], r["text"],
-                      refs[r["article_id"]].published or "")
-            for r in store.sentences_in(_sample(ids, CARD_SUMMARY_ARTICLES))
-            if r["article_id"] in refs]
-
-
 def _firsts(store: Store, ids: Sequence[int], refs: dict[int, SourceRef],
             events: list[dict[str, Any]], quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each outlet, in the order it carried the story, and what it reported first."""
@@ -170,21 +157,6 @@ def _firsts(store: Store, ids: Sequence[int], refs: dict[int, SourceRef],
     return list(outlets.values())
 
 
-def _distinct(picked: list[Any]) -> list[Any]:
-    """Drop a sentence whose content words are mostly those of one already kept: outlets
-    reporting one event say the same thing in other words, and a card says it once."""
-    kept: list[Any] = []
-    words: list[set[str]] = []
-    for sentence in picked:
-        mine = set(lead_terms("", sentence.text))
-        if mine and any(len(mine & other) / min(len(mine), len(other)) >= 0.4
-                        for other in words if other):
-            continue
-        kept.append(sentence)
-        words.append(mine)
-    return kept
-
-
 def story_card(store: Store, text: str) -> Reply:
     """One story across its outlets: summary, timeline, people, quotes, outlets' firsts."""
     story = _live(store, parse_story_id(text))
@@ -193,12 +165,13 @@ def story_card(store: Store, text: str) -> Reply:
     refs = store.refs(ids)
     citer = _Citer(refs)
     items: list[ReplyItem] = []
-    picked = _distinct(summarize(_candidates(store, ids, refs), max_sentences=8,
-                                 min_sentences=3))[:6]
+    # The summary is prepared when the story changes (bot/stories/prepare.py), not per ask.
+    picked = distinct(summaries(store, [story_id]).get(story_id, []))[:CARD_SUMMARY]
+    refs.update(store.refs(a for p in picked for a in p["article_ids"] if a not in refs))
     for sentence in picked:
-        items.append(ReplyItem(sentence.text, "", citer.cite(sentence.article_ids)))
-    detail_ids = _sample(ids, CARD_DETAIL_ARTICLES)
-    events = _event_groups(store.events_in(detail_ids))
+        items.append(ReplyItem(sentence["text"], "", citer.cite(sentence["article_ids"])))
+    detail_ids = sample(ids, CARD_DETAIL_ARTICLES)
+    events = _event_groups(timeline_rows(store, [story_id]))
     best = sorted(events, key=lambda g: -len(g["article_ids"]))[:CARD_EVENTS]
     for group in sorted(best, key=lambda g: g["date"]):
         items.append(ReplyItem(f"{group['date']}: {group['text']}", "timeline",
@@ -228,7 +201,7 @@ def story_card(store: Store, text: str) -> Reply:
         "id": story_id, "title": title, "first_seen": story["first_seen"],
         "last_seen": story["last_seen"], "articles": _sources_json(refs, ids),
         "outlets": firsts,
-        "summary": [{"text": p.text, "sources": _sources_json(refs, p.article_ids)}
+        "summary": [{"text": p["text"], "sources": _sources_json(refs, p["article_ids"])}
                     for p in picked],
         "timeline": [{"date": g["date"], "precision": g["precision"], "text": g["text"],
                       "sources": _sources_json(refs, g["article_ids"])} for g in events],
@@ -264,6 +237,7 @@ def move(store: Store, args: str) -> Reply:
         return Reply.text(f"Article {article['id']} is already in story {story['id']}.",
                           data={"article": article["id"], "story": story["id"]})
     target = move_article(store, int(article["id"]), int(story["id"]))
+    prepare_stories(store, [int(article["story_id"]), target], force=True)
     title = story_title(store, store.story(target) or story)
     return Reply.text(f"Article {article['id']} moved to story {target}: {title}",
                       data={"article": article["id"], "story": target})
@@ -276,5 +250,6 @@ def split(store: Store, args: str) -> Reply:
         return Reply.text(f"Article {article['id']} is alone in its story already.",
                           data={"article": article["id"], "story": article["story_id"]})
     target = move_article(store, int(article["id"]), None)
+    prepare_stories(store, [int(article["story_id"]), target], force=True)
     return Reply.text(f"Article {article['id']} is now story {target} of its own.",
                       data={"article": article["id"], "story": target})
