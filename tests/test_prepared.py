@@ -128,3 +128,16 @@ async def test_a_story_timeline_is_prepared_and_a_restricted_read_keeps_its_sour
     when = await bot.ask(f"/when story:{story}")
     assert {s["id"] for e in when.data for s in e["sources"]} <= {a, b} and when.data
     assert (await bot.ask("/when")).data == when.data  # one story: its timeline
+
+
+async def test_a_feed_summary_replaced_by_its_full_text_is_prepared_again(bot):
+    from dataclasses import replace
+
+    full = draft(BRIDGE_A, "Old Mill bridge closed", "Herald")
+    teaser = replace(full, text="Engineers closed the Old Mill bridge in Larkford on Wednesday "
+                                "after divers found cracks.", summary_only=True)
+    [a] = bot.ingestor.store_drafts([teaser]).added
+    assert bot.ingestor.store_drafts([full]).updated == [a]
+    story = story_of(bot, a)
+    said = " ".join(texts(bot.store.prepared_summaries([story])[story]))
+    assert "Farrant" in said or "Wexley" in said  # from the full text, not the teaser

@@ -343,20 +343,24 @@ class Ingestor:
                     self._stories = None  # it may hold the rolled-back article's signature
                 else:
                     conn.execute("RELEASE newsdesk_article")
-            self._prepare_touched(conn, written.added + written.updated)
+            self._prepare_touched(conn, written.added, written.updated)
         return written
 
-    def _prepare_touched(self, conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+    def _prepare_touched(self, conn: sqlite3.Connection, added: Sequence[int],
+                         updated: Sequence[int]) -> None:
         """Batch end: the prepared answers of each story the batch touched, once per story
         however many of its articles came in, in the batch's transaction (articles and their
         stories' answers are stored together). A failure costs no article: those stories lose
-        their prepared rows and are prepared again when first asked about."""
-        if not article_ids:
+        their prepared rows and are prepared again when first asked about. A story whose
+        article was replaced (a feed summary by its full text) is prepared whatever its size."""
+        if not added and not updated:
             return
-        story_ids = self.store.stories_of_articles(article_ids)
+        story_ids = self.store.stories_of_articles([*added, *updated])
+        rewritten = set(self.store.stories_of_articles(updated))
         conn.execute("SAVEPOINT newsdesk_prepare")
         try:
-            prepare_stories(self.store, story_ids)
+            prepare_stories(self.store, [s for s in story_ids if s not in rewritten])
+            prepare_stories(self.store, sorted(rewritten), force=True)
         except Exception as exc:  # noqa: BLE001 - see above
             if isinstance(exc, StoreError) or store_error(exc) is not None:
                 raise
