@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.channel_schema import migrate
-from storage.transactions import write_transaction
+from storage.transactions import SqliteTransaction, write_transaction
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -28,7 +27,7 @@ class ChannelStore:
         columns = {c.name for c in db.table("articles").columns}
         self._news_only = "and coalesce(backfill, 0) = 0" if "backfill" in columns else ""
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[SqliteTransaction]:
         return write_transaction(self.db.conn)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from bot.ports import KeyFn, PersonMatcher
 from storage.opening import open_store
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
-from storage.transactions import write_transaction
+from storage.transactions import SqliteTransaction, write_transaction
 
 
 def _now() -> str:
@@ -52,7 +52,7 @@ class SqliteStore(StoryTables):
     def close(self) -> None:
         self.db.close()
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[SqliteTransaction]:
         return write_transaction(self.db.conn)
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:

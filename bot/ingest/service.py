@@ -314,33 +314,29 @@ class Ingestor:
         """One write transaction for the batch; each article in a savepoint of its own, so one
         that cannot be stored is rolled back alone and named."""
         written = _Written()
-        with self.store.transaction() as conn:
+        with self.store.transaction() as transaction:
             for item, outcome in zip(pending, outcomes, strict=True):
                 if outcome.error is not None or outcome.analysis is None:
                     written.failed.append((item.origin, outcome.error or "no analysis."))
                     continue
-                conn.execute("SAVEPOINT newsdesk_article")
                 try:
-                    if not self._still_new(item):
-                        written.duplicates += 1
-                    else:
+                    with transaction.savepoint():
+                        if not self._still_new(item):
+                            written.duplicates += 1
+                            continue
                         signature = fingerprint_from_bytes(outcome.fingerprint or b"")
                         article_id = self._save(_Analyzed(item, outcome.analysis, signature),
                                                 source_id, backfill)
-                        if article_id is None:
-                            written.duplicates += 1
-                        else:
-                            (written.updated if item.replace_id else written.added).append(
-                                article_id)
                 except Exception as exc:  # noqa: BLE001 - this article alone is rolled back
                     if isinstance(exc, StoreError) or store_error(exc) is not None:
                         raise  # the store itself (read-only, full, damaged): no article fits
-                    conn.execute("ROLLBACK TO newsdesk_article")
-                    conn.execute("RELEASE newsdesk_article")
                     written.failed.append((item.origin, describe_failure(exc, "stored")))
                     self._stories = None  # it may hold the rolled-back article's signature
+                    continue
+                if article_id is None:
+                    written.duplicates += 1
                 else:
-                    conn.execute("RELEASE newsdesk_article")
+                    (written.updated if item.replace_id else written.added).append(article_id)
         return written
 
     def _save_batch(self, batch: _Batch, outcomes: Sequence[Outcome], report: IngestReport,
