@@ -238,6 +238,11 @@ class ChannelStore:
             "and (next_attempt_at is null or next_attempt_at <= ?) order by id limit ?",
             (now, limit))
 
+    def claim_pending(self, now: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The due posts for this process to deliver: every pending one (on SQLite one process
+        delivers; the PostgreSQL store claims them, so processes never share a post)."""
+        return self.pending(now, limit)
+
     def count_pending(self) -> int:
         return int(self.db.conn.execute(
             "select count(*) from outbox where sent_at is null and gave_up_at is null"

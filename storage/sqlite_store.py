@@ -312,8 +312,10 @@ class SqliteStore(StoryTables):
         """People of these articles (all when None), most mentioned first."""
         if article_ids is None:
             rows = self._rows(
+                # Ties: the newest person first (the order SQLite's index gives), stated so
+                # that every backend answers alike.
                 "select id, mentions from people where mentions > 0 "
-                "order by mentions desc limit ?", (limit,))
+                "order by mentions desc, id desc limit ?", (limit,))
             counts = {r["id"]: r["mentions"] for r in rows}
         else:
             if not article_ids:
@@ -322,7 +324,7 @@ class SqliteStore(StoryTables):
             rows = self._rows(
                 f"select person_id id, sum(mentions) mentions from article_people "
                 f"where article_id in ({marks}) group by person_id "
-                f"order by mentions desc limit ?", (*article_ids, limit))
+                f"order by mentions desc, person_id desc limit ?", (*article_ids, limit))
             counts = {r["id"]: r["mentions"] for r in rows}
         people = {p.id: p for p in self.people_by_ids(list(counts))}
         result = []
@@ -498,6 +500,13 @@ class SourceTable:
     def article_count(self, source_id: int) -> int:
         return self.db.execute("select count(*) from articles where source_id = ?",
                                (source_id,)).fetchone()[0]
+
+    def lease(self, source_id: int, now: str, seconds: float) -> bool:
+        """One process polls an SQLite store's sources: it always may (see PgSourceTable)."""
+        return True
+
+    def release(self, source_id: int) -> None:
+        return None
 
 
 def quote_key(text: str) -> str:
