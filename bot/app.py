@@ -15,8 +15,8 @@ from bot.ingest import limits
 from bot.ingest.service import Ingestor, IngestReport
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.sources import Sources, fetch_drafts
-from storage.channels import ChannelStore
-from storage.sqlite_store import SourceTable, SqliteStore
+from storage.backend import channel_store, open_configured, source_table
+from storage.sqlite_store import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +34,13 @@ class Newsdesk:
     def __init__(self, settings: Settings, store: SqliteStore | None = None) -> None:
         self.settings = settings
         limits.configure(settings.ingest)  # every draft made from here on obeys [ingest]
-        self.store = store or SqliteStore(settings.storage.path)
+        self.store = store or open_configured(settings.storage)
         self.ingestor = Ingestor(self.store, settings.nlp.model,
                                  recycle_articles=settings.nlp.worker_recycle_articles)
-        self.sources = Sources(self.store, SourceTable(self.store), self.ingestor, settings.fetch,
+        self.sources = Sources(self.store, source_table(self.store), self.ingestor, settings.fetch,
                                notify=self.source_disabled, on_new_articles=self.after_ingest,
                                import_settings=settings.sources)
-        self.outbox = Outbox(ChannelStore(self.store.db))  # digests and alerts to post
+        self.outbox = Outbox(channel_store(self.store))  # digests and alerts to post
         self.dispatcher = Dispatcher({**answer_handlers(self.store), **self.sources.handlers(),
                                       **channel_handlers(self)})
 

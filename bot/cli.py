@@ -299,8 +299,41 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return _show(reply, as_json=args.json)
 
 
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    """`db copy --to URL` / `--from URL`: every row of one store into another, counts compared."""
+    from storage.backend import open_configured
+    from storage.copy import copy_store
+
+    here = _settings(args).storage
+    here_target = here.url or here.path
+    if bool(args.to) == bool(args.source):
+        raise UserError("Say where to copy: db copy --to URL_OR_FILE (from this store) or "
+                        "db copy --from URL_OR_FILE (into this store).")
+    source_name, target_name = (here_target, args.to) if args.to else (args.source, here_target)
+    if source_name == target_name:
+        raise UserError("The copy's source and target are the same store.")
+    source = open_configured(source_name)
+    try:
+        target = open_configured(target_name)
+        try:
+            report = copy_store(source, target)
+        finally:
+            target.close()
+        print(f"Copied {report.line()} from {source.path} to {target.path}; every table's "
+              f"row count matches ({sum(report.counts.values()):,} rows in "
+              f"{len(report.counts)} tables).")
+    finally:
+        source.close()
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from storage.backup import backup
+
+    if args.action == "copy":
+        return cmd_db_copy(args)
+    if not args.file:
+        raise UserError("Say where the backup goes: db backup FILE.")
 
     path = _settings(args).storage.path
     done = backup(path, args.file, force=args.force)
@@ -369,9 +402,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", help="export: write the OPML here")
     add("doctor", "Check versions, the spaCy model, the store, the config and secrets.",
         cmd_doctor)
-    p = add("db", "Back up the store while the bot runs: db backup FILE.", cmd_db)
-    p.add_argument("action", choices=["backup"])
-    p.add_argument("file", metavar="FILE", help="where the copy goes")
+    p = add("db", "Back up the store while the bot runs: db backup FILE; copy every row to "
+            "another store (SQLite or PostgreSQL): db copy --to URL, db copy --from URL.",
+            cmd_db)
+    p.add_argument("action", choices=["backup", "copy"])
+    p.add_argument("file", metavar="FILE", nargs="?", help="backup: where the copy goes")
+    p.add_argument("--to", metavar="URL_OR_FILE", help="copy: the (empty) store to copy into")
+    p.add_argument("--from", dest="source", metavar="URL_OR_FILE",
+                   help="copy: the store to copy from, into this one (--db)")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p = add("digest", "Show (or post) a channel's digest locally.", cmd_digest)
     p.add_argument("action", nargs="?", choices=["why", "post"])

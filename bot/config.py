@@ -18,6 +18,7 @@ from bot.errors import ConfigError
 @dataclass(frozen=True)
 class StorageSettings:
     path: str = "newsdesk.db"
+    url: str = ""  # postgresql://user@host/db selects the PostgreSQL store instead of path
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def _check(settings: Settings) -> None:
     """Checks that need more than a type."""
     if not settings.storage.path.strip():
         raise ConfigError("Config key storage.path must name a file (it is empty).")
+    _check_storage_url(settings.storage.url)
     for key in ("max_article_chars", "max_items_per_poll"):
         if not isinstance(getattr(settings.ingest, key), int):
             raise ConfigError(f"Config key ingest.{key} must be a whole number.")
@@ -276,8 +278,30 @@ def _read_config(file: Path) -> bytes:
     return raw
 
 
+PG_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _check_storage_url(url: str) -> None:
+    if not url:
+        return
+    if not url.startswith(PG_SCHEMES):
+        raise ConfigError("Config key storage.url must be a postgresql:// URL (or be left out "
+                          "for the SQLite store at storage.path).")
+    from urllib.parse import urlsplit
+
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        raise ConfigError("Config key storage.url is not a valid URL.") from None
+    if password:
+        raise ConfigError("Config key storage.url must not hold a password: set PGPASSWORD "
+                          "or ~/.pgpass instead (secrets come only from the environment).")
+
+
 def with_storage_path(settings: Settings, path: str) -> Settings:
-    """The same settings with another store (for --db)."""
+    """The same settings with another store (for --db: a file, or a postgresql:// URL)."""
     from dataclasses import replace
 
+    if path.startswith(PG_SCHEMES):
+        return replace(settings, storage=StorageSettings(path=settings.storage.path, url=path))
     return replace(settings, storage=StorageSettings(path=path))

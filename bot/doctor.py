@@ -90,6 +90,14 @@ def check_store(c: Checkup, path: str) -> None:
     from bot.errors import StoreError
     from storage.opening import examine
 
+    if path.startswith(config_module.PG_SCHEMES):
+        from storage.pg.check import examine_pg
+
+        try:
+            c.ok(examine_pg(path))
+        except StoreError as exc:
+            c.problem(str(exc))
+        return
     file = Path(path)
     try:
         opened = examine(path, thorough=True)
@@ -165,7 +173,7 @@ def run_checks(config_path: str | None, db: str | None = None,
     if db:
         settings = config_module.with_storage_path(settings, db)
     steps: list[Callable[[], None]] = [
-        lambda: check_store(c, settings.storage.path),
+        lambda: check_store(c, settings.storage.url or settings.storage.path),
         lambda: check_adapters(c, settings),
         lambda: check_fetch(c, settings.fetch),
     ]

@@ -7,7 +7,6 @@ imports an SDK or the database library.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -20,12 +19,22 @@ PersonMatcher = Callable[[PersonMention, Sequence[StoredPerson]], StoredPerson |
 KeyFn = Callable[[str], str]
 
 
+class Transaction(Protocol):
+    """An open write transaction of a store, whatever its database.
+
+    `savepoint()` marks a part that can fail alone: an exception inside it undoes that part's
+    writes only and propagates; the transaction stays open for the rest.
+    """
+
+    def savepoint(self) -> AbstractContextManager[None]: ...
+
+
 class Store(Protocol):
     """Articles, their analysis and the people across them."""
 
     def close(self) -> None: ...
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
 
     # writing
     def find_article(self, canonical_url: str, content_hash: str) -> dict[str, Any] | None: ...
@@ -157,11 +166,18 @@ class SourceRegistry(Protocol):
 
     def article_count(self, source_id: int) -> int: ...
 
+    def lease(self, source_id: int, now: str, seconds: float) -> bool:
+        """Whether this process may poll the source now (False: another process sharing the
+        store holds it); the lease lapses after `seconds` if its holder dies."""
+        ...
+
+    def release(self, source_id: int) -> None: ...
+
 
 class ChannelLog(Protocol):
     """Per-channel state: digest marks, schedules, alerts, and the outbox of posts to make."""
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
 
     def channel(self, platform: str, channel: str) -> dict[str, Any]: ...
 
@@ -227,6 +243,8 @@ class ChannelLog(Protocol):
     def outbox_row(self, outbox_id: int) -> dict[str, Any] | None: ...
 
     def pending(self, now: str, limit: int = 50) -> list[dict[str, Any]]: ...
+
+    def claim_pending(self, now: str, limit: int = 50) -> list[dict[str, Any]]: ...
 
     def count_pending(self) -> int: ...
 

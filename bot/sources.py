@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 # hundred new items is read over several polls rather than hammering the site at once.
 FULL_TEXT_PER_POLL = 20
 POLL_CONCURRENCY = 32
+# How long a poll may hold its source before another process sharing the store may take it
+# (a holder that died); longer than any poll round of one source.
+POLL_LEASE_S = 900
 # /source import adds feeds for at most this long between two turns of the event loop
 # (a slice, not a count: one add costs a commit, whose time depends on the disk).
 IMPORT_SLICE_S = 0.05
@@ -433,7 +436,8 @@ class Sources:
     async def poll_due(self, now: datetime | None = None) -> PollReport:
         """Poll every enabled source that is due, a bounded number at a time, politely per host."""
         now = now or _now()
-        due = [r for r in self.table.all() if r["enabled"] and health.is_due(_health(r), now)]
+        due = self._leased([r for r in self.table.all()
+                            if r["enabled"] and health.is_due(_health(r), now)], now)
         report = PollReport()
         if not due:
             return report
@@ -459,8 +463,24 @@ class Sources:
                     log.error("poll of source %s failed unexpectedly: %s", row["id"],
                               type(result).__name__)
         finally:
+            for row in due:
+                self.table.release(row["id"])
             await session.close()
         return report
+
+    def _leased(self, rows: list[dict], now: datetime) -> list[dict]:
+        """The due sources this process polls: processes sharing a store poll each once."""
+        taken = []
+        for row in rows:
+            if not self.table.lease(row["id"], now.isoformat(timespec="seconds"), POLL_LEASE_S):
+                continue
+            # Another process may have polled it between our look and the lease.
+            fresh = self.table.get(row["id"])
+            if fresh and fresh["enabled"] and health.is_due(_health(fresh), now):
+                taken.append(fresh)
+            else:
+                self.table.release(row["id"])
+        return taken
 
     def handlers(self) -> dict[str, Callable[[Request], Reply | Awaitable[Reply]]]:
         return {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.channel_schema import migrate
-from storage.transactions import write_transaction
+from storage.transactions import SqliteTransaction, write_transaction
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -28,7 +27,7 @@ class ChannelStore:
         columns = {c.name for c in db.table("articles").columns}
         self._news_only = "and coalesce(backfill, 0) = 0" if "backfill" in columns else ""
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[SqliteTransaction]:
         return write_transaction(self.db.conn)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -238,6 +237,11 @@ class ChannelStore:
             "select * from outbox where sent_at is null and gave_up_at is null "
             "and (next_attempt_at is null or next_attempt_at <= ?) order by id limit ?",
             (now, limit))
+
+    def claim_pending(self, now: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The due posts for this process to deliver: every pending one (on SQLite one process
+        delivers; the PostgreSQL store claims them, so processes never share a post)."""
+        return self.pending(now, limit)
 
     def count_pending(self) -> int:
         return int(self.db.conn.execute(

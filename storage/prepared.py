@@ -72,7 +72,8 @@ class PreparedTables:
             return []
         clause, params = _visible(sources, "source_id")
         rows = self._rows(
-            f"select article_id, date, precision, text, people, position from prepared_events "
+            f"select story_id, article_id, date, precision, text, people, position "
+            f"from prepared_events "
             f"where story_id in ({_marks(story_ids)}){clause} order by date limit ?",
             (*story_ids, *params, limit))
         return self._named_events(rows)

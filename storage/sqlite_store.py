@@ -21,7 +21,7 @@ from storage.opening import open_store
 from storage.prepared import PreparedTables
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
-from storage.transactions import write_transaction
+from storage.transactions import SqliteTransaction, write_transaction
 
 
 def _now() -> str:
@@ -55,7 +55,7 @@ class SqliteStore(StoryTables, PreparedTables):
     def close(self) -> None:
         self.db.close()
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[SqliteTransaction]:
         return write_transaction(self.db.conn)
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
@@ -428,8 +428,10 @@ class SqliteStore(StoryTables, PreparedTables):
         """People of these articles (all when None), most mentioned first."""
         if article_ids is None:
             rows = self._rows(
+                # Ties: the newest person first (the order SQLite's index gives), stated so
+                # that every backend answers alike.
                 "select id, mentions from people where mentions > 0 "
-                "order by mentions desc limit ?", (limit,))
+                "order by mentions desc, id desc limit ?", (limit,))
             counts = {r["id"]: r["mentions"] for r in rows}
         else:
             if not article_ids:
@@ -438,7 +440,7 @@ class SqliteStore(StoryTables, PreparedTables):
             rows = self._rows(
                 f"select person_id id, sum(mentions) mentions from article_people "
                 f"where article_id in ({marks}) group by person_id "
-                f"order by mentions desc limit ?", (*article_ids, limit))
+                f"order by mentions desc, person_id desc limit ?", (*article_ids, limit))
             counts = {r["id"]: r["mentions"] for r in rows}
         people = {p.id: p for p in self.people_by_ids(list(counts))}
         result = []
@@ -640,6 +642,13 @@ class SourceTable:
     def article_count(self, source_id: int) -> int:
         return self.db.execute("select count(*) from articles where source_id = ?",
                                (source_id,)).fetchone()[0]
+
+    def lease(self, source_id: int, now: str, seconds: float) -> bool:
+        """One process polls an SQLite store's sources: it always may (see PgSourceTable)."""
+        return True
+
+    def release(self, source_id: int) -> None:
+        return None
 
 
 def conn_rows(conn: sqlite3.Connection, person_id: int) -> list[tuple[int, str, str]]:

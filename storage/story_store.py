@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.transactions import SqliteTransaction
+
 N_KEY = ""  # the row of story_df that counts articles
 _OUTLET = "coalesce(nullif(a.source, ''), nullif(a.url, ''), 'article ' || a.id)"
 
@@ -23,7 +25,7 @@ class StoryTables:
 
     db: Database
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def transaction(self) -> AbstractContextManager[SqliteTransaction]: ...
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
               ) -> list[dict[str, Any]]: ...

@@ -94,3 +94,8 @@ def summit_bot(summit_db: Path, tmp_path: Path) -> Iterator[Newsdesk]:
 def summit_handle(summit_bot: Newsdesk) -> Callable[[Request], Awaitable[Reply]]:
     """The core's handler with the demo coverage, for adapter tests."""
     return summit_bot.handle
+
+
+# ---------------------------------------------------------------- a real PostgreSQL server
+
+from tests.pg.server import pg_server, pg_url  # noqa: E402, F401

@@ -155,7 +155,8 @@ class Sender:
     async def _deliver_pending(self) -> int:
         store = self.outbox.store
         delivered = 0
-        rows = store.pending(iso(self.outbox.now()), limit=_BATCH)
+        # Claimed: where several processes share the store, each post goes to one of them.
+        rows = store.claim_pending(iso(self.outbox.now()), limit=_BATCH)
         for row in rows:
             chat = self.chats.get(row["platform"])
             if chat is None:

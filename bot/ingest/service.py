@@ -36,7 +36,7 @@ from bot.ingest.workers import (
 )
 from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
-from bot.ports import Store
+from bot.ports import Store, Transaction
 from bot.stories import place_article
 from bot.stories.prepare import prepare_stories
 
@@ -316,37 +316,33 @@ class Ingestor:
         """One write transaction for the batch; each article in a savepoint of its own, so one
         that cannot be stored is rolled back alone and named."""
         written = _Written()
-        with self.store.transaction() as conn:
+        with self.store.transaction() as transaction:
             for item, outcome in zip(pending, outcomes, strict=True):
                 if outcome.error is not None or outcome.analysis is None:
                     written.failed.append((item.origin, outcome.error or "no analysis."))
                     continue
-                conn.execute("SAVEPOINT newsdesk_article")
                 try:
-                    if not self._still_new(item):
-                        written.duplicates += 1
-                    else:
+                    with transaction.savepoint():
+                        if not self._still_new(item):
+                            written.duplicates += 1
+                            continue
                         signature = fingerprint_from_bytes(outcome.fingerprint or b"")
                         article_id = self._save(_Analyzed(item, outcome.analysis, signature),
                                                 source_id, backfill)
-                        if article_id is None:
-                            written.duplicates += 1
-                        else:
-                            (written.updated if item.replace_id else written.added).append(
-                                article_id)
                 except Exception as exc:  # noqa: BLE001 - this article alone is rolled back
                     if isinstance(exc, StoreError) or store_error(exc) is not None:
                         raise  # the store itself (read-only, full, damaged): no article fits
-                    conn.execute("ROLLBACK TO newsdesk_article")
-                    conn.execute("RELEASE newsdesk_article")
                     written.failed.append((item.origin, describe_failure(exc, "stored")))
                     self._stories = None  # it may hold the rolled-back article's signature
+                    continue
+                if article_id is None:
+                    written.duplicates += 1
                 else:
-                    conn.execute("RELEASE newsdesk_article")
-            self._prepare_touched(conn, written.added, written.updated)
+                    (written.updated if item.replace_id else written.added).append(article_id)
+            self._prepare_touched(transaction, written.added, written.updated)
         return written
 
-    def _prepare_touched(self, conn: sqlite3.Connection, added: Sequence[int],
+    def _prepare_touched(self, transaction: Transaction, added: Sequence[int],
                          updated: Sequence[int]) -> None:
         """Batch end: the prepared answers of each story the batch touched, once per story
         however many of its articles came in, in the batch's transaction (articles and their
@@ -357,18 +353,16 @@ class Ingestor:
             return
         story_ids = self.store.stories_of_articles([*added, *updated])
         rewritten = set(self.store.stories_of_articles(updated))
-        conn.execute("SAVEPOINT newsdesk_prepare")
         try:
-            prepare_stories(self.store, [s for s in story_ids if s not in rewritten])
-            prepare_stories(self.store, sorted(rewritten), force=True)
+            with transaction.savepoint():
+                prepare_stories(self.store, [s for s in story_ids if s not in rewritten])
+                prepare_stories(self.store, sorted(rewritten), force=True)
         except Exception as exc:  # noqa: BLE001 - see above
             if isinstance(exc, StoreError) or store_error(exc) is not None:
                 raise
-            conn.execute("ROLLBACK TO newsdesk_prepare")
             for story_id in story_ids:
                 self.store.forget_prepared(story_id)
             log.warning("could not prepare the answers of %d stories: %s", len(story_ids), exc)
-        conn.execute("RELEASE newsdesk_prepare")
 
     def _save_batch(self, batch: _Batch, outcomes: Sequence[Outcome], report: IngestReport,
                     source_id: int | None, backfill: bool,

@@ -24,9 +24,9 @@ def _save(store: SqliteStore, draft: ArticleDraft) -> int | None:
                               analysis=Analysis(), key=name_key, match=match_person)
 
 
-def test_two_connections_saving_one_article_store_it_once(tmp_path):
+def test_two_connections_saving_one_article_store_it_once(open_store):
     # Two processes (the bot and a `newsdesk ingest`) both looked, found nothing, analysed.
-    first, second = SqliteStore(tmp_path / "news.db"), SqliteStore(tmp_path / "news.db")
+    first, second = open_store(), open_store()
     assert first.find_article(DRAFT.url, "x") is None
     assert second.find_article(DRAFT.url, "x") is None
     article_id = _save(first, DRAFT)
@@ -38,13 +38,13 @@ def test_two_connections_saving_one_article_store_it_once(tmp_path):
     assert second.db.execute("select count(*) from stories").fetchone()[0] == 1
 
 
-def test_an_ingest_that_lost_the_race_counts_a_duplicate_and_stores_the_rest(tmp_path):
-    store = SqliteStore(tmp_path / "news.db")
+def test_an_ingest_that_lost_the_race_counts_a_duplicate_and_stores_the_rest(open_store):
+    store = open_store()
     ingestor = Ingestor(store, "en_core_web_sm")
     other = ArticleDraft(title="Ferry delayed", text="The new ferry terminal opens in May.",
                          url="https://harbor.example/ferry")
     # Another process stores the strike between this ingest's look and its save.
-    rival = SqliteStore(tmp_path / "news.db")
+    rival = open_store()
     real_find = store.find_article
 
     def look_then_lose(url: str, digest: str):  # type: ignore[no-untyped-def]

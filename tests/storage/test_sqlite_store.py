@@ -1,4 +1,5 @@
-"""The SQLite store: migrations, WAL, idempotent ingest, full text replacing a feed summary."""
+"""The store (SQLite and PostgreSQL): idempotent ingest, full text replacing a feed summary,
+search; on SQLite also WAL and migrations."""
 
 from __future__ import annotations
 
@@ -29,8 +30,7 @@ def test_a_new_store_file_is_in_wal_mode_and_reopens_without_migrating_again(tmp
     again.close()
 
 
-def test_the_same_article_ingested_twice_is_stored_once(tmp_path):
-    store = SqliteStore(tmp_path / "news.db")
+def test_the_same_article_ingested_twice_is_stored_once(store):
     ingestor = Ingestor(store, "en_core_web_sm")
     first = ingestor.store_drafts([STORY])
     second = ingestor.store_drafts([STORY])
@@ -41,8 +41,7 @@ def test_the_same_article_ingested_twice_is_stored_once(tmp_path):
     assert [p.mentions for p in people if p.name == "Ana Ruiz"] == [2]
 
 
-def test_a_tracking_parameter_does_not_make_a_second_copy(tmp_path):
-    store = SqliteStore(tmp_path / "news.db")
+def test_a_tracking_parameter_does_not_make_a_second_copy(store):
     ingestor = Ingestor(store, "en_core_web_sm")
     ingestor.store_drafts([STORY])
     retitled = ArticleDraft(**{**STORY.__dict__, "url": "https://harbor.example/strike",
@@ -51,8 +50,7 @@ def test_a_tracking_parameter_does_not_make_a_second_copy(tmp_path):
     assert report.duplicates == 1 and store.count_articles() == 1
 
 
-def test_the_full_text_replaces_a_feed_summary_in_place(tmp_path):
-    store = SqliteStore(tmp_path / "news.db")
+def test_the_full_text_replaces_a_feed_summary_in_place(store):
     ingestor = Ingestor(store, "en_core_web_sm")
     summary = ArticleDraft(title=STORY.title, text="Dockworkers walked out on Monday.",
                            published=STORY.published, source="Harbor Times", url=STORY.url,
@@ -65,16 +63,14 @@ def test_the_full_text_replaces_a_feed_summary_in_place(tmp_path):
     assert store.quotes_in(None)[0]["speaker"] == "Ana Ruiz"
 
 
-def test_a_topic_search_never_fails_on_odd_characters(tmp_path):
-    store = SqliteStore(tmp_path / "news.db")
+def test_a_topic_search_never_fails_on_odd_characters(store):
     Ingestor(store, "en_core_web_sm").store_drafts([STORY])
     assert store.search_articles('dock" OR *') == []
     assert store.search_articles("Port Elm") != []
     assert store.search_articles("\"") == []
 
 
-def test_names_like_matches_a_word_start_and_treats_wildcards_literally(tmp_path):
-    store = SqliteStore(tmp_path / "news.db")
+def test_names_like_matches_a_word_start_and_treats_wildcards_literally(store):
     Ingestor(store, "en_core_web_sm").store_drafts([STORY])
     assert store.names_like("ru") == ["Ana Ruiz"], "a surname's start finds the person"
     assert store.names_like("ana") == ["Ana Ruiz"]

@@ -1,0 +1,76 @@
+"""The core on each store: the same answers, digests, alerts and posts on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.delivery.outbox import Sender
+from bot.ingest.files import read_file
+from tests.conftest import DEMO_DIR
+from tests.delivery.test_alerts import RecordingChat
+
+FILES = ("2019-04-26-kim-concludes-russia-trip.md", "2019-04-27-kim-returns-home.md")
+
+
+def _ingest(desk, name: str) -> list[int]:  # type: ignore[no-untyped-def]
+    return desk.ingestor.store_drafts(read_file(DEMO_DIR / name)).added
+
+
+async def test_the_demo_answers_who_when_quote_and_stories(desk) -> None:  # type: ignore[no-untyped-def]
+    for name in FILES:
+        assert len(_ingest(desk, name)) == 1
+    who = await desk.ask("/who")
+    assert [i.text for i in who.items][:2] == ["Kim Jong-un", "Vladimir Putin"]
+    card = await desk.ask("/who putin")
+    assert card.title == "Vladimir Putin, Russian President"
+    when = await desk.ask("/when")
+    assert [e["date"] for e in when.data][:2] == ["2011", "2018"], "oldest first"
+    quotes = await desk.ask("/quote Putin")
+    assert {q["speaker"] for q in quotes.data} == {"Vladimir Putin"}
+    stories = await desk.ask("/stories")
+    assert len(stories.data) == 1 and stories.data[0]["outlets"] == ["Wire report (Efe)", "CGTN"]
+    found = await desk.ask("/summary vladivostok")
+    assert found.footer == "Drawn from 2 of 2 articles.", "found through the full-text index"
+    assert (await desk.ask("/summary zanzibar")).data == {"sentences": []}
+
+
+async def test_an_alert_posts_once_per_story_and_the_second_outlet_edits_it(desk) -> None:  # type: ignore[no-untyped-def]
+    await desk.ask("/alert add Kim Jong-un", platform="slack", channel="C1")
+    chat = RecordingChat()
+    sender = Sender(desk.outbox, {"slack": chat})
+    for name in FILES:
+        desk.after_ingest(_ingest(desk, name))
+        await sender.deliver_pending()
+    desk.after_ingest([])  # deciding again changes nothing
+    await sender.deliver_pending()
+    assert [t for _, _, t in chat.posts] == ["Alert: Kim Jong-un"]
+    assert chat.edits and chat.edits[-1][2][-1] == "Also covered by 1 outlet: CGTN"
+    assert desk.outbox.store.count_pending() == 0
+
+
+async def test_a_digest_is_posted_once_with_each_story_once(desk) -> None:  # type: ignore[no-untyped-def]
+    for name in FILES:
+        _ingest(desk, name)
+    desk.outbox.clock = lambda: datetime(2031, 5, 8, 9, tzinfo=UTC)
+    shown = await desk.ask("/digest", platform="slack", channel="C1")
+    assert shown.items and "Kim" in " ".join(i.text for i in shown.items)
+    await desk.ask("/digest post", platform="slack", channel="C1")
+    await desk.ask("/digest post", platform="slack", channel="C1")
+    chat = RecordingChat()
+    await Sender(desk.outbox, {"slack": chat}).deliver_pending()
+    assert len(chat.posts) == 1
+    again = await desk.ask("/digest", platform="slack", channel="C1")
+    assert not again.items or "nothing new" in (again.title + again.footer).lower()
+
+
+async def test_schedules_and_sources_are_kept(desk) -> None:  # type: ignore[no-untyped-def]
+    said = await desk.ask("/schedule digest daily 08:00 Europe/Paris", platform="slack",
+                          channel="C1")
+    assert not said.error, said.title
+    [row] = desk.outbox.store.all_schedules()
+    assert (row["channel"], row["timezone"]) == ("C1", "Europe/Paris")
+    source_id = desk.sources.table.add("https://feeds.example/rss", "Example", "rss")
+    desk.sources.table.update(source_id, enabled=0, failures=3)
+    got = desk.sources.table.get(source_id)
+    assert (got["enabled"], got["failures"]) == (0, 3)
+    assert desk.sources.table.remove(source_id) and desk.sources.table.all() == []
