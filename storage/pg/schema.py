@@ -139,6 +139,18 @@ MAIN: list[tuple[str, list[str]]] = [
         "create table story_df (key text primary key, df integer)",
     ]),
     ("m010_channels_drop_scope", ["alter table channels drop column if exists scope"]),
+    ("m012_prepared_answers", [
+        "create table prepared_summary (story_id bigint, rank integer, article_id bigint, "
+        "source_id bigint, own integer, text text, primary key (story_id, rank, article_id))",
+        "create index idx_prepared_summary_article_id on prepared_summary (article_id)",
+        "create table prepared_events (story_id bigint, article_id bigint, source_id bigint, "
+        "date text, precision text, text text, people text, position integer)",
+        "create index idx_prepared_events_story_id_date on prepared_events (story_id, date)",
+        "create index idx_prepared_events_article_id on prepared_events (article_id)",
+        "create table prepared_stories (story_id bigint primary key, articles integer)",
+        "create index idx_quotes_unattributed on quotes (quote_key, article_id) "
+        "where person_id is null",
+    ]),
 ]
 
 CHANNELS: list[tuple[str, list[str]]] = [
