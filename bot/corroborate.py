@@ -163,8 +163,9 @@ def quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         speaker = _speaker(row)
         fits = [g for g in by_key.get(key, ()) if _same_speaker(g["_speaker"], speaker)]
         if not fits:
-            # The trailing comma before a cue ("...," he said) belongs to the sentence around it.
-            group = {"text": row["text"].strip("\"“”‘’' ").rstrip(",;:"),
+            # The trailing comma before a cue ("...," he said) belongs to the sentence around it,
+            # and another outlet may end the same words with a comma or a full stop.
+            group = {"text": row["text"].strip("\"“”‘’' ").rstrip(",;:."),
                      "speaker": row["person_name"] or row["speaker"],
                      "article_ids": [row["article_id"]], "_speaker": speaker}
             groups.append(group)

@@ -16,6 +16,9 @@ _DATED_PRECISIONS = {"day", "month", "year", "week", "time", "quarter"}
 _MAX_WORDS = 36
 # Dependents after the verb that start another clause: another event, not this one.
 _OTHER_CLAUSES = {"advcl", "parataxis", "ccomp", "conj", "relcl", "acl"}
+_DATELINE = re.compile(  # "WASHINGTON, March 12 (Xinhua) --", "INDEPENDENCE, MO. (AP)--"
+    r"^[A-Z][A-Z .'-]{1,40}(?:,[A-Z .'-]{0,20})?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:\([A-Za-z]+\))?\s*(?:--|—|_)\s*(?=[A-Z])")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
 _REPEATED_PUNCT = re.compile(r"([,;:])\s*([,.;:])")
 
@@ -166,6 +169,10 @@ def find_events(
             continue
         text = _phrase_text(anchor, span, skip, dates)
         text = _as_clause(anchor, text)
+        if text is not None:
+            # One line, without the wire's dateline ("WASHINGTON, March 12 (Xinhua) --").
+            text = _DATELINE.sub("", " ".join(text.split()), count=1)
+            text = text[:1].upper() + text[1:]
         if text is None or not readable(text):
             continue
         first, last = anchor.left_edge, anchor.right_edge

@@ -70,3 +70,21 @@ def test_timeline_lines_are_clauses_not_fragments(nlp):
         assert not any(line.startswith(fragment) for line in lines), lines
     assert any(line.startswith(("The union had condemned", "Union had condemned"))
                for line in lines), lines
+
+
+def test_a_line_too_short_or_hanging_on_another_sentence_is_no_event(nlp):
+    from bot.nlp.events import readable
+
+    assert not readable("Ended Sept. 30")
+    assert not readable("Which had condemned Iraq's invasion of Kuwait on Aug. 2")
+    assert not readable("And the talks resumed on Monday in Geneva")
+    assert readable("The council had condemned Iraq's invasion of Kuwait on Aug. 2")
+    found = events(nlp, "Sales ended Sept. 30. The board met on Friday and approved the "
+                        "merger with its larger rival.")
+    assert all(readable(text) for text in found.values())
+
+
+def test_the_wire_dateline_is_not_part_of_the_line(nlp):
+    found = events(nlp, "WASHINGTON, March 12 (Xinhua) -- Poland, Hungary and the Czech "
+                        "Republic formally joined NATO on Friday at a ceremony in Missouri.")
+    assert found["2023-06-09"].startswith("Poland, Hungary and the Czech Republic")
