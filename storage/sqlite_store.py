@@ -307,7 +307,7 @@ class SqliteStore(StoryTables, PreparedTables):
         /who split); None when no article of the person writes it so."""
         wanted = key(alias)
         moving = []
-        for article_id, spans, text in conn_rows(self.db.conn, person_id):
+        for article_id, spans, text in conn_rows(self.db, person_id):
             written = {key(text[s:e]) for s, e in json.loads(spans or "[]") if 0 <= s < e}
             if wanted in written:
                 moving.append(article_id)
@@ -366,12 +366,18 @@ class SqliteStore(StoryTables, PreparedTables):
             f"article_id in ({','.join('?' * len(article_ids))})"
         event_params = [new] if article_ids is None else list(article_ids)
         for event_id, people in conn.execute(
-                f"select rowid, people from events where {event_where}", event_params).fetchall():
+                f"select id, people from events where {event_where}", event_params).fetchall():
             ids = json.loads(people or "[]")
             if old in ids:
                 fixed = sorted({new if i == old else i for i in ids})
-                conn.execute("update events set people = ? where rowid = ?",
+                conn.execute("update events set people = ? where id = ?",
                              (json.dumps(fixed), event_id))
+        # The prepared answers of these articles' stories name the old person: they are
+        # prepared again when next read (bot/stories/prepare.py _ensure).
+        conn.execute(f"delete from prepared_stories where story_id in (select story_id from "
+                     f"articles where id in (select article_id from events where {event_where}) "
+                     f"or id in (select article_id from article_people where person_id = ?))",
+                     [*event_params, new])
 
     def people_by_ids(self, ids: Sequence[int]) -> list[StoredPerson]:
         if not ids:
@@ -651,9 +657,9 @@ class SourceTable:
         return None
 
 
-def conn_rows(conn: sqlite3.Connection, person_id: int) -> list[tuple[int, str, str]]:
+def conn_rows(db: Any, person_id: int) -> list[tuple[int, str, str]]:
     """(article id, mention spans, text) of each article of a person."""
-    return conn.execute(
+    return db.execute(
         "select ap.article_id, ap.spans, a.text from article_people ap join articles a "
         "on a.id = ap.article_id where ap.person_id = ?", (person_id,)).fetchall()
 
