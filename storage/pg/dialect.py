@@ -22,6 +22,8 @@ _SCALAR_MINMAX = re.compile(r"\b(max|min)\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)",
 _END_COLUMN = re.compile(r"(?<=[(,.])(\s*)end(?=\s*[,)])", re.I)
 _LIKE = re.compile(r"\blike\b", re.I)
 _DO_UPDATE = re.compile(r"\bdo\s+update\s+set\s", re.I)
+# SQLite's index hints: PostgreSQL's planner chooses for itself.
+_INDEX_HINT = re.compile(r"\s+(?:indexed\s+by\s+\w+|not\s+indexed)\b", re.I)
 # SQLite's json_each over a JSON array of ids, compared with one id.
 _JSON_EACH = re.compile(r"\bjson_each\(([\w.]+)\)\s+where\s+value\s*=\s*\?", re.I)
 
@@ -57,6 +59,7 @@ def translate(sql: str, *, returning: bool = True) -> tuple[str, bool]:
     sql = _SCALAR_MINMAX.sub(lambda m: f"{'greatest' if m[1].lower() == 'max' else 'least'}"
                                        f"({m[2]}, {m[3]})", sql)
     sql = _LIKE.sub("ilike", sql)  # SQLite's LIKE ignores case
+    sql = _INDEX_HINT.sub("", sql)
     sql = _JSON_EACH.sub(lambda m: f"json_array_elements_text({m[1]}::json) as j(value) "
                                    f"where value = cast(? as text)", sql)
     sql = _END_COLUMN.sub(lambda m: f'{m[1]}"end"', sql)
