@@ -334,6 +334,9 @@ def cmd_db(args: argparse.Namespace) -> int:
         return cmd_db_copy(args)
     if not args.file:
         raise UserError("Say where the backup goes: db backup FILE.")
+    if _settings(args).storage.url:
+        raise UserError("db backup copies an SQLite store; back up a PostgreSQL store with "
+                        "pg_dump, or copy it into a file with db copy --to FILE.")
 
     path = _settings(args).storage.path
     done = backup(path, args.file, force=args.force)

@@ -87,8 +87,12 @@ def copy_store(source: Any, target: Any,
             names = ", ".join(f'"{c}"' for c in columns)
             insert = f"insert into {table} ({names}) values ({marks})"
             copied = 0
+            bulk = backend_name(target) == "postgresql"
             for batch in _rows(source, table, columns):
-                target.db.conn.executemany(insert, batch)
+                if bulk:
+                    target.db.copy_rows(table, columns, batch)
+                else:
+                    target.db.conn.executemany(insert, batch)
                 copied += len(batch)
                 if progress:
                     progress(table, copied)

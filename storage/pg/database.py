@@ -149,6 +149,14 @@ class PgDatabase:
             while batch := cursor.fetchmany(size):
                 yield batch
 
+    def copy_rows(self, table: str, columns: Sequence[str],
+                  rows: Iterable[Sequence[Any]]) -> None:
+        """Rows into a table through COPY (a bulk load; many times faster than INSERTs)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        with self._connection().cursor().copy(f"copy {table} ({names}) from stdin") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def reset_ids(self) -> None:
         """After rows came with their ids (a copy): new rows get ids after the largest one."""
         from storage.pg.dialect import ID_TABLES

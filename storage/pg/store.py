@@ -54,8 +54,8 @@ class PgStore(SqliteStore):
         if not words:
             return []
         ids = [r[0] for r in self.db.execute(
-            f"select id from articles where {schema.ARTICLE_TSV} @@ "
-            f"plainto_tsquery('{_CONFIG}', ?) order by id desc limit ?", (words, limit)
+            f"select id from articles where search @@ plainto_tsquery('{_CONFIG}', ?) "
+            "order by id desc limit ?", (words, limit)
         ).fetchall()]
         person_ids = [r[0] for r in self.db.execute(
             f"select id from people where {schema.PERSON_TSV} @@ plainto_tsquery('simple', ?) "
@@ -66,6 +66,12 @@ class PgStore(SqliteStore):
                 f"select article_id from article_people where person_id in ({marks}) "
                 f"order by article_id desc limit ?", (*person_ids, limit)).fetchall()]
         return sorted(set(ids), reverse=True)[:limit]
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        row = super().article(article_id)
+        if row is not None:
+            row.pop("search", None)  # the full-text index's column: not part of an article
+        return row
 
     def persons_named(self, query: str, key: KeyFn, limit: int = 10) -> list[StoredPerson]:
         ids = [r[0] for r in self.db.execute(
@@ -148,5 +154,5 @@ class PgChannelStore(ChannelStore):
             return False
         query = " && ".join(f"phraseto_tsquery('{_CONFIG}', ?)" for _ in phrases)
         return self.db.conn.execute(
-            f"select 1 from articles where id = ? and {schema.ARTICLE_TSV} @@ ({query})",
+            f"select 1 from articles where id = ? and search @@ ({query})",
             (article_id, *phrases)).fetchone() is not None

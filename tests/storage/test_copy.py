@@ -80,3 +80,11 @@ def test_new_rows_after_a_copy_get_new_ids_and_a_second_copy_is_refused(
     assert "is not empty" in err and "Traceback" not in err
     assert main(["db", "copy", "--db", summit_with_channels]) == 1
     assert "Say where to copy" in capsys.readouterr().err
+
+
+def test_db_backup_of_a_postgresql_store_points_to_pg_dump_and_db_copy(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql://newsdesk@127.0.0.1:1/none"
+    assert main(["db", "backup", str(tmp_path / "b.db"), "--db", url]) == 1
+    assert "pg_dump" in capsys.readouterr().err
+    assert not (tmp_path / "b.db").exists()
