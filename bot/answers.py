@@ -45,15 +45,17 @@ def story_topic(topic: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def scope_for(store: Store, topic: str) -> Scope:
+def scope_for(store: Store, topic: str, sources: Sequence[int] | None = None) -> Scope:
+    """The articles a topic names, among those of `sources` (a tenant's; None: all)."""
     topic = topic.strip()
     if not topic:
         return Scope("", None)
     story_id = story_topic(topic)
     if story_id is not None:
         live = store.live_story(story_id)
-        return Scope(topic, store.story_article_ids(live, TOPIC_ARTICLES) if live else [])
-    return Scope(topic, store.search_articles(topic, limit=TOPIC_ARTICLES))
+        return Scope(topic, store.story_article_ids(live, TOPIC_ARTICLES, sources=sources)
+                     if live else [])
+    return Scope(topic, store.search_articles(topic, limit=TOPIC_ARTICLES, sources=sources))
 
 
 def _focus(scope: Scope) -> bool:
@@ -95,8 +97,9 @@ def _quoted(topic: str, limit: int = 60) -> str:
     return repr(topic if len(topic) <= limit else topic[: limit - 1] + "…")
 
 
-def _empty(store: Store, what: str, scope: Scope) -> Reply:
-    if store.count_articles() == 0:
+def _empty(store: Store, what: str, scope: Scope,
+           sources: Sequence[int] | None = None) -> Reply:
+    if store.count_articles(sources=sources) == 0:
         return Reply.text(_NO_COVERAGE, data=[])
     about = f" about {_quoted(scope.topic)}" if scope.topic else ""
     return Reply.text(f"No {what}{about} in the coverage.", data=[])
@@ -116,19 +119,20 @@ def _person_json(p: StoredPerson, refs: dict[int, SourceRef]) -> dict[str, Any]:
     }
 
 
-def who(store: Store, query: str) -> Reply:
+def who(store: Store, query: str, *, sources: Sequence[int] | None = None) -> Reply:
     """The people list, or one person's card when the query names someone."""
     query = query.strip()
     if query and story_topic(query) is None:
-        named = store.persons_named(query, name_key)
+        named = [p for p in store.persons_named(query, name_key)
+                 if sources is None or store.articles_of_person(p.id, 1, sources=sources)]
         if named:
-            return person_card(store, named[0])
-    scope = scope_for(store, query)
+            return person_card(store, named[0], sources=sources)
+    scope = scope_for(store, query, sources)
     if scope.article_ids is not None and not scope.article_ids:
-        return _empty(store, "people", scope)
-    people = store.people_in(scope.article_ids, limit=MAX_ITEMS + 10)
+        return _empty(store, "people", scope, sources)
+    people = store.people_in(scope.article_ids, limit=MAX_ITEMS + 10, sources=sources)
     if not people:
-        return _empty(store, "people", scope)
+        return _empty(store, "people", scope, sources)
     refs = store.refs(a for p in people for a in p.article_ids)
     citer = _Citer(refs)
     people_first = sorted(people, key=lambda p: (p.kind != "person", -p.mentions))
@@ -148,9 +152,10 @@ def who(store: Store, query: str) -> Reply:
                  data=[_person_json(p, refs) for p in people_first])
 
 
-def person_card(store: Store, person: StoredPerson) -> Reply:
+def person_card(store: Store, person: StoredPerson, *,
+                sources: Sequence[int] | None = None) -> Reply:
     """One person: role, aliases, their quotes and the timeline entries they appear in."""
-    article_ids = store.articles_of_person(person.id)
+    article_ids = store.articles_of_person(person.id, sources=sources)
     refs = store.refs(article_ids)
     citer = _Citer(refs)
     person = StoredPerson(person.id, person.name, person.kind, person.role, person.mentions,
@@ -161,7 +166,8 @@ def person_card(store: Store, person: StoredPerson) -> Reply:
     others = [a for a in person.aliases if a != person.name]
     if others:
         items.append(ReplyItem("Also written: " + ", ".join(others[:6])))
-    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))
+    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50,
+                                           sources=sources))
     for group in quotes[:4]:
         items.append(ReplyItem(f"“{group['text']}”", "quote", citer.cite(group["article_ids"])))
     events = [e for e in _event_groups(store.events_in(article_ids))
@@ -243,10 +249,10 @@ def _event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
-def when(store: Store, topic: str) -> Reply:
-    scope = scope_for(store, topic)
+def when(store: Store, topic: str, *, sources: Sequence[int] | None = None) -> Reply:
+    scope = scope_for(store, topic, sources)
     article_ids = scope.article_ids if scope.article_ids is not None \
-        else store.recent_articles(200)
+        else store.recent_articles(200, sources=sources)
     groups = _event_groups(store.events_in(article_ids))
     if _focus(scope):
         # A matching article has other events too: show those that are about the topic
@@ -255,7 +261,7 @@ def when(store: Store, topic: str) -> Reply:
                    if about_topic(g["text"] + " " + " ".join(g["people"]), scope.topic)]
         groups = focused or groups
     if not groups:
-        return _empty(store, "dated events", scope)
+        return _empty(store, "dated events", scope, sources)
     if len(groups) > MAX_ITEMS:
         # Keep the best-corroborated events, then show them oldest first.
         best = sorted(groups, key=lambda g: -len(g["article_ids"]))[:MAX_ITEMS]
@@ -296,24 +302,24 @@ def _quote_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: -len(g["article_ids"]))
 
 
-def quote(store: Store, query: str) -> Reply:
+def quote(store: Store, query: str, *, sources: Sequence[int] | None = None) -> Reply:
     query = query.strip()
     rows: list[dict[str, Any]] = []
     if story_topic(query) is not None:
-        rows = store.quotes_in(scope_for(store, query).article_ids)
+        rows = store.quotes_in(scope_for(store, query, sources).article_ids)
     elif query:
         people = store.persons_named(query, name_key)
         if people:
-            rows = store.quotes_in(None, person_ids=[people[0].id])
+            rows = store.quotes_in(None, person_ids=[people[0].id], sources=sources)
         if not rows:
             # Words from the quote: only articles that contain them can hold it.
-            rows = store.quotes_in(store.search_articles(query, limit=TOPIC_ARTICLES),
-                                   words=query)
+            rows = store.quotes_in(store.search_articles(query, limit=TOPIC_ARTICLES,
+                                                         sources=sources), words=query)
     else:
-        rows = store.quotes_in(store.recent_articles(200))
+        rows = store.quotes_in(store.recent_articles(200, sources=sources))
     groups = _quote_groups(rows)
     if not groups:
-        return _empty(store, "quotes", Scope(query, []))
+        return _empty(store, "quotes", Scope(query, []), sources)
     refs = store.refs(a for g in groups for a in g["article_ids"])
     citer = _Citer(refs)
     items = []
@@ -339,10 +345,10 @@ def quote(store: Store, query: str) -> Reply:
 # -------------------------------------------------------------------- /summary
 
 
-def summary(store: Store, topic: str) -> Reply:
-    scope = scope_for(store, topic)
+def summary(store: Store, topic: str, *, sources: Sequence[int] | None = None) -> Reply:
+    scope = scope_for(store, topic, sources)
     article_ids = (scope.article_ids if scope.article_ids is not None
-                   else store.recent_articles(60))[:60]
+                   else store.recent_articles(60, sources=sources))[:60]
     refs = store.refs(article_ids)
     candidates = [Candidate(r["article_id"], r["position"], r["text"],
                             refs[r["article_id"]].published or "")
@@ -353,7 +359,7 @@ def summary(store: Store, topic: str) -> Reply:
             candidates = focused
     picked = summarize(candidates)
     if not picked:
-        return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else
+        return Reply.text(_NO_COVERAGE if store.count_articles(sources=sources) == 0 else
                           f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
     citer = _Citer(refs)

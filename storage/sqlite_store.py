@@ -18,6 +18,7 @@ from bot.ports import KeyFn, PersonMatcher
 from storage.opening import open_store
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
+from storage.tenants import source_clause, visible_articles
 from storage.transactions import write_transaction
 
 
@@ -77,8 +78,10 @@ class SqliteStore(StoryTables):
             "select story_id, fingerprint from articles where fingerprint is not null "
             "order by id desc limit ?", (limit,)).fetchall()]
 
-    def count_articles(self) -> int:
-        return self.db.execute("select count(*) from articles").fetchone()[0]
+    def count_articles(self, *, sources: Sequence[int] | None = None) -> int:
+        clause, params = source_clause(sources)
+        return self.db.execute(f"select count(*) from articles where 1{clause}",
+                               params).fetchone()[0]
 
     def save_article(
         self,
@@ -282,35 +285,50 @@ class SqliteStore(StoryTables):
 
     # ----------------------------------------------------------------- queries
 
-    def search_articles(self, topic: str, limit: int = 500) -> list[int]:
+    def search_articles(self, topic: str, limit: int = 500, *,
+                        sources: Sequence[int] | None = None) -> list[int]:
         """Articles matching a topic: full text over titles and text, and canonical names."""
         query = _fts_query(topic)
         if not query:
             return []
+        seen, seen_params = visible_articles(sources, "rowid")
         ids = [r[0] for r in self.db.execute(
             # Newest matches first: FTS5 walks rowids backwards without ranking every match.
-            "select rowid from articles_fts where articles_fts match ? order by rowid desc "
-            "limit ?",
-            (query, limit),
+            f"select rowid from articles_fts where articles_fts match ?{seen} "
+            f"order by rowid desc limit ?",
+            (query, *seen_params, limit),
         ).fetchall()]
         person_ids = [r[0] for r in self.db.execute(
             "select rowid from people_fts where people_fts match ? limit 20", (query,)
         ).fetchall()]
         if person_ids:
             marks = ",".join("?" * len(person_ids))
+            seen, seen_params = visible_articles(sources, "article_id")
             ids += [r[0] for r in self.db.execute(
-                f"select article_id from article_people where person_id in ({marks}) "
-                f"order by article_id desc limit ?", (*person_ids, limit),
+                f"select article_id from article_people where person_id in ({marks}){seen} "
+                f"order by article_id desc limit ?", (*person_ids, *seen_params, limit),
             ).fetchall()]
         return sorted(set(ids), reverse=True)[:limit]
 
-    def recent_articles(self, limit: int = 200) -> list[int]:
+    def recent_articles(self, limit: int = 200, *,
+                        sources: Sequence[int] | None = None) -> list[int]:
+        clause, params = source_clause(sources)
         return [r[0] for r in self.db.execute(
-            "select id from articles order by id desc limit ?", (limit,)).fetchall()]
+            f"select id from articles where 1{clause} order by id desc limit ?",
+            (*params, limit)).fetchall()]
 
-    def people_in(self, article_ids: Sequence[int] | None, limit: int = 25) -> list[StoredPerson]:
-        """People of these articles (all when None), most mentioned first."""
-        if article_ids is None:
+    def people_in(self, article_ids: Sequence[int] | None, limit: int = 25, *,
+                  sources: Sequence[int] | None = None) -> list[StoredPerson]:
+        """People of these articles (all when None, within `sources` when given), most
+        mentioned first."""
+        seen, seen_params = visible_articles(sources, "article_id")
+        if article_ids is None and sources is not None:
+            rows = self._rows(
+                f"select person_id id, sum(mentions) mentions from article_people "
+                f"where 1{seen} group by person_id order by mentions desc limit ?",
+                (*seen_params, limit))
+            counts = {r["id"]: r["mentions"] for r in rows}
+        elif article_ids is None:
             rows = self._rows(
                 "select id, mentions from people where mentions > 0 "
                 "order by mentions desc limit ?", (limit,))
@@ -329,8 +347,8 @@ class SqliteStore(StoryTables):
         for person_id, mentions in counts.items():
             p = people[person_id]
             arts = tuple(r[0] for r in self.db.execute(
-                "select article_id from article_people where person_id = ? "
-                "order by article_id desc limit 10", (person_id,)).fetchall())
+                f"select article_id from article_people where person_id = ?{seen} "
+                f"order by article_id desc limit 10", (person_id, *seen_params)).fetchall())
             if article_ids is not None:
                 wanted = set(article_ids)
                 arts = tuple(a for a in arts if a in wanted) or arts
@@ -362,10 +380,12 @@ class SqliteStore(StoryTables):
             "or a.alias like ? escape '\\')) order by p.mentions desc limit ?",
             (pattern, "% " + pattern, limit)).fetchall()]
 
-    def articles_of_person(self, person_id: int, limit: int = 200) -> list[int]:
+    def articles_of_person(self, person_id: int, limit: int = 200, *,
+                           sources: Sequence[int] | None = None) -> list[int]:
+        seen, seen_params = visible_articles(sources, "article_id")
         return [r[0] for r in self.db.execute(
-            "select article_id from article_people where person_id = ? "
-            "order by article_id desc limit ?", (person_id, limit)).fetchall()]
+            f"select article_id from article_people where person_id = ?{seen} "
+            f"order by article_id desc limit ?", (person_id, *seen_params, limit)).fetchall()]
 
     def events_in(self, article_ids: Sequence[int], limit: int = 400) -> list[dict[str, Any]]:
         if not article_ids:
@@ -383,12 +403,16 @@ class SqliteStore(StoryTables):
 
     def quotes_in(
         self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
-        words: str = "", limit: int = 200,
+        words: str = "", limit: int = 200, sources: Sequence[int] | None = None,
     ) -> list[dict[str, Any]]:
-        if person_ids and article_ids is None and not words:
+        if person_ids and article_ids is None and not words and sources is None:
             return self._quotes_of(person_ids, limit)
         clauses: list[str] = []
         params: list[Any] = []
+        seen, seen_params = visible_articles(sources, "q.article_id")
+        if seen:
+            clauses.append(seen.removeprefix(" and "))
+            params += seen_params
         if article_ids is not None:
             if not article_ids:
                 return []
@@ -466,16 +490,27 @@ class SourceTable:
         self.db = store.db
 
     def add(self, url: str, name: str, kind: str, *, platform: str = "", channel: str = "",
-            added_by: str = "", health: str | None = None) -> int:
+            added_by: str = "", health: str | None = None, tenant: str = "default") -> int:
+        """A new source, followed by the tenant that added it (its subscription takes the
+        source's number when that is free, so the first follower sees the same number)."""
         existing = self.db.execute("select id from sources where url = ?", (url,)).fetchone()
         if existing:
             raise SourceExists(existing[0])
         with self.store.transaction() as conn:
+            now = _now()
             cur = conn.execute(
                 "insert into sources (url, name, kind, platform, channel, added_by, added_at, "
                 "enabled, health) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                (url, name, kind, platform, channel, added_by, _now(), health))
-            return int(cur.lastrowid or 0)
+                (url, name, kind, platform, channel, added_by, now, health))
+            source_id = int(cur.lastrowid or 0)
+            taken = conn.execute("select 1 from subscriptions where id = ?",
+                                 (source_id,)).fetchone()
+            conn.execute(
+                "insert into subscriptions (id, tenant, source_id, name, platform, channel, "
+                "added_by, added_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                (None if taken else source_id, tenant, source_id, name, platform, channel,
+                 added_by, now))
+            return source_id
 
     def get(self, source_id: int) -> dict[str, Any] | None:
         rows = self.store._rows("select * from sources where id = ?", (source_id,))
