@@ -93,11 +93,15 @@ class ChannelStore:
             f"from articles where id > ? {self._news_only}{clause} order by id limit ?",
             (article_id, *params, limit))
 
-    def story_outlets(self, story_id: int) -> list[str]:
-        """The outlets that carried a story, in the order they did (first one first)."""
+    def story_outlets(self, story_id: int, *,
+                      sources: Sequence[int] | None = None) -> list[str]:
+        """The outlets that carried a story (among these sources, when given), in the order
+        they did (first one first)."""
+        clause, params = source_clause(sources)
         rows = self.db.conn.execute(
-            "select coalesce(nullif(source, ''), nullif(url, ''), 'article ' || id) from articles "
-            "where story_id = ? order by id", (story_id,)).fetchall()
+            f"select coalesce(nullif(source, ''), nullif(url, ''), 'article ' || id) "
+            f"from articles where story_id = ?{clause} order by id",
+            (story_id, *params)).fetchall()
         return list(dict.fromkeys(r[0] for r in rows))
 
     def count_enabled_sources(self, sources: Sequence[int] | None = None) -> int:
@@ -218,8 +222,9 @@ class ChannelStore:
     def story_hits(self, story_id: int) -> list[dict[str, Any]]:
         """The alert posts about a story, with how many outlets each last said."""
         return self._rows(
-            "select outbox_id, max(outlets) outlets from alert_hits where story_id = ? "
-            "group by outbox_id order by outbox_id", (story_id,))
+            "select h.outbox_id, max(h.outlets) outlets, min(a.tenant) tenant from alert_hits h "
+            "left join alerts a on a.id = h.alert_id where h.story_id = ? "
+            "group by h.outbox_id order by h.outbox_id", (story_id,))
 
     def set_hit_outlets(self, outbox_id: int, outlets: int) -> None:
         with self.transaction() as conn:

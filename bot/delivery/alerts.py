@@ -172,7 +172,9 @@ def _hit(store: Store, outbox: Outbox, alert: dict[str, Any], article: dict[str,
         story_id=story_id, alert_id=alert["id"])
     if outbox_id is None:
         return 0
-    channels.add_hit(alert["id"], story_id, outbox_id, len(channels.story_outlets(story_id)))
+    seen = channels.tenants.visible_sources(alert.get("tenant") or DEFAULT)
+    channels.add_hit(alert["id"], story_id, outbox_id,
+                     len(channels.story_outlets(story_id, sources=seen)))
     return 1
 
 
@@ -182,9 +184,11 @@ def _update_outlets(outbox: Outbox, story_id: int) -> int:
     hits = channels.story_hits(story_id)
     if not hits:
         return 0
-    outlets = channels.story_outlets(story_id)
     queued = 0
     for hit in hits:
+        # Only the outlets of the alerted tenant's sources: another's private feed is not named.
+        seen = channels.tenants.visible_sources(hit.get("tenant") or DEFAULT)
+        outlets = channels.story_outlets(story_id, sources=seen)
         if len(outlets) <= int(hit["outlets"] or 0):
             continue
         original = channels.outbox_row(hit["outbox_id"])

@@ -124,6 +124,19 @@ async def test_two_slack_workspaces_get_their_own_digests_and_alerts(
     assert "The museum plan 3" in digest_one and "airport" not in digest_one
     assert "The airport plan 4" in digest_two and "museum" not in digest_two
 
+    # Routing and filters: CA2 has no routes, so it gets all of its workspace's sources...
+    assert "The museum plan 3" in await say("", one, "CA2", "/digest")
+    # ...until source 1 is routed there (Slack sends the #channel escaped: /source escapes)
+    # and filtered there; CA1 keeps its own route, without the filter.
+    assert "is routed to channel CA2" in await say("route 1 <#CA2|world>", one, "CA1")
+    assert "no articles about" in await say("filter 1 exclude museum", one, "CA2")
+    assert "No news" in await say("", one, "CA2", "/digest")
+    assert "Filtered out: The museum plan 3" in await say("why", one, "CA2", "/digest")
+    assert "The museum plan 3" in await say("", one, "CA1", "/digest")
+    # The other workspace cannot route its source into this workspace's channel.
+    refused = await say("route 2 <#CA1|news>", two, "CB1")
+    assert "does not know that channel" in refused
+
     queue_alerts(desk.store, desk.outbox)
     await Sender(desk.outbox, {"slack": slack}).deliver_pending()
     posted = {m["channel"]: _all_text(m) for m in standin.posted()}

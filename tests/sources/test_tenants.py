@@ -243,3 +243,35 @@ async def test_a_disabled_shared_source_is_announced_to_each_tenant_in_its_own_w
     assert f"Source {source_id} (Gone)" in notices["C42"]
     assert f"Source {theirs} (Their feed)" in notices["C77"]
     assert "Gone" not in notices["C77"]
+
+
+async def test_an_alert_update_names_only_the_outlets_of_its_tenants_sources(tmp_path, feeds):
+    feeds.bodies["a.xml"] = _rss([_item(1, "Maria Olsen", "harbour")], "Alpha Wire")
+    feeds.bodies["b.xml"] = _rss([_item(2, "Peter Novak", "railway")], "Beta Secret Intranet")
+    feeds.bodies["c.xml"] = _rss([_item(5, "Ana Lind", "stadium")], "Gamma Post")
+    bot = _bot(tmp_path)
+    await bot.handle(_req(A, "source add", f"{feeds.base}/a.xml"))
+    await bot.handle(_req(A, "source add", f"{feeds.base}/c.xml"))
+    await bot.handle(_req(B, "source add", f"{feeds.base}/b.xml"))
+    assert not (await bot.handle(_req(A, "alert add", "dinosaur"))).error
+    feeds.bodies["a.xml"] = _rss([_item(1, "Maria Olsen", "harbour"),
+                                  _item(3, "Maria Olsen", "museum")], "Alpha Wire")
+    await bot.sources.poll_due(datetime.now(UTC) + LATER)
+    queue_alerts(bot.store, bot.outbox)
+    assert len(bot.outbox.store.posts("alert")) == 1
+    # The same museum news, told again by B's private feed and by A's other outlet.
+    copy = _item(3, "Maria Olsen", "museum", base="http://copy.invalid").replace(
+        "promised a review", "promised a careful review")
+    feeds.bodies["b.xml"] = _rss([_item(2, "Peter Novak", "railway"), copy],
+                                 "Beta Secret Intranet")
+    await bot.sources.poll_due(datetime.now(UTC) + 3 * LATER)
+    feeds.bodies["c.xml"] = _rss([_item(5, "Ana Lind", "stadium"), copy.replace(
+        "copy.invalid", "gamma.invalid").replace("careful", "thorough")], "Gamma Post")
+    await bot.sources.poll_due(datetime.now(UTC) + 6 * LATER)
+    museum = bot.store._rows("select story_id, source from articles where title = "
+                             "'The museum plan 3' order by id")
+    assert len(museum) == 3 and len({m["story_id"] for m in museum}) == 1  # one story
+    queue_alerts(bot.store, bot.outbox)
+    edits = [p["payload"] for p in bot.outbox.store.posts("edit")]
+    assert edits and "Gamma Post" in edits[-1]
+    assert all("Beta" not in e for e in edits)
