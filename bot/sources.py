@@ -380,7 +380,23 @@ class Sources:
         selected, waiting = await self._select(found.articles)
         report = await self._store(selected, source_id, backfill=backfill)
         self._remember_fetch(source_id, found, report, complete=not waiting)
+        if len(found.articles) > len(report.added):
+            await self._link_copies(found.articles, source_id)
         return report, waiting
+
+    async def _link_copies(self, drafts: tuple[ArticleDraft, ...], source_id: int) -> None:
+        """Items stored before under another source (another community's feed carried them
+        first): linked to this source too, so its followers read them as well."""
+        if self.tenants is None:
+            return
+
+        def keyed() -> list[tuple[str, str]]:  # pure work: off the event loop
+            return [(canonical_url(d.url) if d.url else "", content_hash(d.title, d.text))
+                    for d in drafts]
+
+        stored = [self.store.find_article(url, digest) for url, digest in
+                  await asyncio.to_thread(keyed)]
+        self.tenants.link_articles(source_id, [int(s["id"]) for s in stored if s])
 
     async def _store_each(self, drafts: list[ArticleDraft], source_id: int, *,
                           backfill: bool) -> IngestReport:

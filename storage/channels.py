@@ -105,7 +105,7 @@ class ChannelStore:
         return list(dict.fromkeys(r[0] for r in rows))
 
     def count_enabled_sources(self, sources: Sequence[int] | None = None) -> int:
-        clause, params = source_clause(sources, "id")
+        clause, params = source_clause(sources, "id", article=None)
         return int(self.db.conn.execute(
             f"select count(*) from sources where enabled = 1 and kind != 'files'{clause}",
             params).fetchone()[0])

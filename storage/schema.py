@@ -274,5 +274,10 @@ def m011_tenants_subscriptions(db: Database) -> None:
     # only point at a channel of the same tenant.
     db.table("tenant_channels").create(
         {"platform": str, "channel": str, "tenant": str}, pk=("platform", "channel"))
+    # An article is stored once, under the first source that brought it; another source that
+    # carries it too is linked here, so the tenants following that one read it as well.
+    db.table("article_sources").create({"article_id": int, "source_id": int},
+                                       pk=("article_id", "source_id"))
+    db.table("article_sources").create_index(["source_id"])
     for table in ("alerts", "schedules"):
         db.table(table).add_column("tenant", str, not_null_default="default")

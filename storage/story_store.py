@@ -269,7 +269,7 @@ class StoryTables:
         outlets: dict[int, dict[str, None]] = {s: {} for s in story_ids}
         if not story_ids:
             return {}
-        clause, params = source_clause(sources, "a.source_id")
+        clause, params = source_clause(sources, "a.source_id", "a.id")
         for story_id, outlet in self.db.execute(
                 f"select a.story_id, {_OUTLET} from articles a "
                 f"where a.story_id in ({_marks(story_ids)}){clause} order by a.id",
@@ -297,7 +297,7 @@ class StoryTables:
 
 def _with_visible(sources: Sequence[int] | None) -> tuple[str, list[int]]:
     """SQL keeping the stories with an article of these sources (nothing for None: all)."""
-    clause, params = source_clause(sources, "a.source_id")
+    clause, params = source_clause(sources, "a.source_id", "a.id")
     if not clause:
         return "", []
     return (f" and exists (select 1 from articles a where a.story_id = stories.id{clause})",

@@ -170,6 +170,17 @@ class TenantStore:
 
     # ------------------------------------------------------------------ routes
 
+    def link_articles(self, source_id: int, article_ids: Sequence[int]) -> None:
+        """These stored articles came from this source too (it is not where they are stored):
+        the tenants that follow it read them as well."""
+        if not article_ids:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "insert or ignore into article_sources (article_id, source_id) "
+                "select ?, ? where not exists (select 1 from articles where id = ? and "
+                "source_id = ?)", [(a, source_id, a, source_id) for a in article_ids])
+
     def route(self, subscription_id: int, platform: str, channel: str, by: str) -> bool:
         """Route a subscription to a channel; False when it already was."""
         with self.transaction() as conn:
@@ -249,15 +260,22 @@ class TenantStore:
         return str(row[0]) if row else None
 
 
-def source_clause(sources: Sequence[int] | None,
-                  column: str = "source_id") -> tuple[str, list[int]]:
-    """SQL (" and ..." form) keeping the articles of these sources; nothing for None (all)."""
+def source_clause(sources: Sequence[int] | None, column: str = "source_id",
+                  article: str | None = "id") -> tuple[str, list[int]]:
+    """SQL (" and ..." form) keeping the articles of these sources; nothing for None (all).
+
+    An article is stored once, under the first source that brought it; `article` (the
+    article id column) also keeps those another of these sources brought again later.
+    """
     if sources is None:
         return "", []
     ids = [int(s) for s in dict.fromkeys(sources)]
     if not ids:
         return " and 0", []
-    return f" and coalesce({column}, 0) in ({_marks(ids)})", ids
+    if article is None:
+        return f" and coalesce({column}, 0) in ({_marks(ids)})", ids
+    return (f" and (coalesce({column}, 0) in ({_marks(ids)}) or {article} in (select "
+            f"article_id from article_sources where source_id in ({_marks(ids)})))", ids + ids)
 
 
 def visible_articles(sources: Sequence[int] | None, column: str) -> tuple[str, list[int]]:

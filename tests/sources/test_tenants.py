@@ -275,3 +275,43 @@ async def test_an_alert_update_names_only_the_outlets_of_its_tenants_sources(tmp
     edits = [p["payload"] for p in bot.outbox.store.posts("edit")]
     assert edits and "Gamma Post" in edits[-1]
     assert all("Beta" not in e for e in edits)
+
+
+async def test_an_article_another_tenants_feed_brought_first_is_read_through_ones_own(
+        tmp_path, feeds):
+    wire = _item(3, "Maria Olsen", "museum", base="http://wire.invalid")
+    feeds.bodies["a.xml"] = _rss([_item(1, "Peter Novak", "railway"), wire], "Alpha")
+    feeds.bodies["b.xml"] = _rss([_item(5, "Ana Lind", "stadium")], "Beta")
+    bot = _bot(tmp_path)
+    await bot.handle(_req(A, "source add", f"{feeds.base}/a.xml"))
+    await bot.handle(_req(B, "source add", f"{feeds.base}/b.xml"))
+    assert "Olsen" not in _text(await bot.handle(_req(B, "who")))
+    # B's own feed carries the same wire story: stored once (under A's source), read by both.
+    feeds.bodies["b.xml"] = _rss([_item(5, "Ana Lind", "stadium"), wire], "Beta")
+    await bot.sources.poll_due(datetime.now(UTC) + LATER)
+    assert bot.store.count_articles() == 3
+    assert "Maria Olsen" in _text(await bot.handle(_req(B, "who")))
+    titles = {s["title"] for s in (await bot.handle(_req(B, "stories"))).data}
+    assert titles == {"The museum plan 3", "The stadium plan 5"}
+    assert "railway" not in _text(await bot.handle(_req(B, "stories"))).lower()
+
+
+async def test_an_admin_cannot_move_or_split_another_tenants_articles(tmp_path, feeds):
+    feeds.bodies["a.xml"] = _rss([_item(1, "Maria Olsen", "harbour"),
+                                  _item(3, "Maria Olsen", "museum")], "Alpha")
+    feeds.bodies["b.xml"] = _rss([_item(2, "Peter Novak", "railway")], "Beta")
+    bot = _bot(tmp_path)
+    await bot.handle(_req(A, "source add", f"{feeds.base}/a.xml"))
+    await bot.handle(_req(B, "source add", f"{feeds.base}/b.xml"))
+    rows = {r["title"]: r for r in bot.store._rows("select id, title, story_id from articles")}
+    harbour, museum = rows["The harbour plan 1"], rows["The museum plan 3"]
+    railway = rows["The railway plan 2"]
+    split = await bot.handle(_req(B, "story split", str(harbour["id"])))
+    assert split.error and "Give an article number" in split.title
+    move = await bot.handle(_req(B, "story move", f"{harbour['id']} {railway['story_id']}"))
+    assert move.error
+    into = await bot.handle(_req(B, "story move", f"{railway['id']} {museum['story_id']}"))
+    assert into.error and f"no story {museum['story_id']}" in into.title
+    assert bot.store.article(harbour["id"])["story_id"] == harbour["story_id"]  # untouched
+    moved = await bot.handle(_req(A, "story move", f"{museum['id']} {harbour['story_id']}"))
+    assert not moved.error, moved.title

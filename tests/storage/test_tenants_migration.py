@@ -17,7 +17,8 @@ def _store_before_tenants(path: Path) -> None:
     SqliteStore(path).close()
     conn = sqlite3.connect(path)
     with conn:
-        for table in ("route_filters", "routes", "tenant_channels", "subscriptions"):
+        for table in ("route_filters", "routes", "tenant_channels", "subscriptions",
+                      "article_sources"):
             conn.execute(f"drop table {table}")
         for table in ("alerts", "schedules"):
             conn.execute(f"alter table {table} drop column tenant")
