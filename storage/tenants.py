@@ -279,8 +279,12 @@ def source_clause(sources: Sequence[int] | None, column: str = "source_id",
 
 
 def visible_articles(sources: Sequence[int] | None, column: str) -> tuple[str, list[int]]:
-    """SQL (" and COLUMN in (...)" form) keeping article ids of these sources."""
-    clause, params = source_clause(sources)
+    """SQL (" and exists ..." form) keeping the article ids in COLUMN of these sources.
+
+    Correlated on purpose: each row costs one primary-key lookup, where an IN list would
+    first gather every visible article (and an FTS match would be driven by that list).
+    """
+    clause, params = source_clause(sources, "v.source_id", "v.id")
     if not clause:
         return "", []
-    return f" and {column} in (select id from articles where 1{clause})", params
+    return f" and exists (select 1 from articles v where v.id = {column}{clause})", params

@@ -315,3 +315,19 @@ async def test_an_admin_cannot_move_or_split_another_tenants_articles(tmp_path, 
     assert bot.store.article(harbour["id"])["story_id"] == harbour["story_id"]  # untouched
     moved = await bot.handle(_req(A, "story move", f"{museum['id']} {harbour['story_id']}"))
     assert not moved.error, moved.title
+
+
+async def test_who_for_a_large_share_of_a_big_store_still_shows_only_its_people(
+        tmp_path, feeds, monkeypatch):
+    import storage.sqlite_store
+
+    # Past this many articles /who ranks by the store's counts instead of summing (speed).
+    monkeypatch.setattr(storage.sqlite_store, "EXACT_PEOPLE_ARTICLES", 0)
+    feeds.bodies["a.xml"] = _rss([_item(1, "Maria Olsen", "harbour")], "Alpha")
+    feeds.bodies["b.xml"] = _rss([_item(2, "Peter Novak", "railway")], "Beta")
+    bot = _bot(tmp_path)
+    await bot.handle(_req(A, "source add", f"{feeds.base}/a.xml"))
+    await bot.handle(_req(B, "source add", f"{feeds.base}/b.xml"))
+    who_b = _text(await bot.handle(_req(B, "who")))
+    assert "Peter Novak" in who_b and "Olsen" not in who_b
+    assert "Maria Olsen" in _text(await bot.handle(_req(A, "who")))
