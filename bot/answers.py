@@ -57,15 +57,18 @@ def story_topic(topic: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def scope_for(store: Store, topic: str, limit: int = TOPIC_ARTICLES) -> Scope:
+def scope_for(store: Store, topic: str, limit: int = TOPIC_ARTICLES, *,
+              sources: Sequence[int] | None = None) -> Scope:
+    """The articles a topic names, among those of `sources` (a tenant's; None: all)."""
     topic = topic.strip()
     if not topic:
         return Scope("", None)
     story_id = story_topic(topic)
     if story_id is not None:
         live = store.live_story(story_id)
-        return Scope(topic, store.story_article_ids(live, limit) if live else [])
-    return Scope(topic, store.search_articles(topic, limit=limit))
+        return Scope(topic, store.story_article_ids(live, limit, sources=sources)
+                     if live else [])
+    return Scope(topic, store.search_articles(topic, limit=limit, sources=sources))
 
 
 def _focus(scope: Scope) -> bool:
@@ -107,8 +110,9 @@ def _quoted(topic: str, limit: int = 60) -> str:
     return repr(topic if len(topic) <= limit else topic[: limit - 1] + "…")
 
 
-def _empty(store: Store, what: str, scope: Scope) -> Reply:
-    if store.count_articles() == 0:
+def _empty(store: Store, what: str, scope: Scope,
+           sources: Sequence[int] | None = None) -> Reply:
+    if store.count_articles(sources=sources) == 0:
         return Reply.text(_NO_COVERAGE, data=[])
     about = f" about {_quoted(scope.topic)}" if scope.topic else ""
     return Reply.text(f"No {what}{about} in the coverage.", data=[])
@@ -128,19 +132,20 @@ def _person_json(p: StoredPerson, refs: dict[int, SourceRef]) -> dict[str, Any]:
     }
 
 
-def who(store: Store, query: str) -> Reply:
+def who(store: Store, query: str, *, sources: Sequence[int] | None = None) -> Reply:
     """The people list, or one person's card when the query names someone."""
     query = query.strip()
     if query and story_topic(query) is None:
-        named = store.persons_named(query, name_key)
+        named = [p for p in store.persons_named(query, name_key)
+                 if sources is None or store.articles_of_person(p.id, 1, sources=sources)]
         if named:
-            return person_card(store, named[0])
-    scope = scope_for(store, query)
+            return person_card(store, named[0], sources=sources)
+    scope = scope_for(store, query, sources=sources)
     if scope.article_ids is not None and not scope.article_ids:
-        return _empty(store, "people", scope)
-    people = store.people_in(scope.article_ids, limit=MAX_ITEMS + 10)
+        return _empty(store, "people", scope, sources)
+    people = store.people_in(scope.article_ids, limit=MAX_ITEMS + 10, sources=sources)
     if not people:
-        return _empty(store, "people", scope)
+        return _empty(store, "people", scope, sources)
     refs = store.refs(a for p in people for a in p.article_ids)
     citer = _Citer(refs)
     people_first = sorted(people, key=lambda p: (p.kind != "person", -p.mentions))
@@ -161,12 +166,14 @@ def who(store: Store, query: str) -> Reply:
                  data=[_person_json(p, refs) for p in people_first])
 
 
-def person_card(store: Store, person: StoredPerson) -> Reply:
+def person_card(store: Store, person: StoredPerson, *,
+                sources: Sequence[int] | None = None) -> Reply:
     """One person: role, aliases, their quotes and the timeline entries they appear in."""
-    article_ids = store.articles_of_person(person.id)
+    article_ids = store.articles_of_person(person.id, sources=sources)
     person = StoredPerson(person.id, person.name, person.kind, person.role, person.mentions,
                           person.aliases, tuple(article_ids[:10]))
-    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50))[:4]
+    quotes = _quote_groups(store.quotes_in(None, person_ids=[person.id], limit=50,
+                                           sources=sources))[:4]
     # Only the events this person is in are grouped: grouping compares the events of a date
     # pairwise, and a well-known person's articles hold hundreds of others' events.
     own = store.events_in(article_ids[:PERSON_EVENT_ARTICLES], person_id=person.id)
@@ -199,24 +206,25 @@ def person_card(store: Store, person: StoredPerson) -> Reply:
 # Corroboration (which articles' events and quotes are one entry) is bot/corroborate.py.
 _event_groups, _quote_groups = event_groups, quote_groups
 
-def _timeline(store: Store, scope: Scope) -> list[dict[str, Any]]:
+def _timeline(store: Store, scope: Scope,
+              sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
     """The event rows a timeline groups: the prepared rows (bot/stories/prepare.py) of the
     story asked for, of the newest stories, or of the stories of the articles on a topic."""
     story_id = story_topic(scope.topic)
     if story_id is not None:
         live = store.live_story(story_id)
-        return timeline_rows(store, [live]) if live is not None else []
+        return timeline_rows(store, [live], sources=sources) if live is not None else []
     if scope.article_ids is None:
-        stories = [s["id"] for s in store.recent_stories(TIMELINE_STORIES)]
+        stories = [s["id"] for s in store.recent_stories(TIMELINE_STORIES, sources=sources)]
     else:  # the stories of the newest articles on the topic
         stories = store.stories_of_articles(scope.article_ids[:TOPIC_STORY_ARTICLES])
         stories = stories[:TIMELINE_STORIES]
-    return timeline_rows(store, stories, limit=TIMELINE_ROWS)
+    return timeline_rows(store, stories, limit=TIMELINE_ROWS, sources=sources)
 
 
-def when(store: Store, topic: str) -> Reply:
-    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES)
-    rows = _timeline(store, scope)
+def when(store: Store, topic: str, *, sources: Sequence[int] | None = None) -> Reply:
+    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES, sources=sources)
+    rows = _timeline(store, scope, sources)
     if _focus(scope):
         # A matching article has other events too: show those that are about the topic
         # themselves, when there are any. Chosen before grouping, which compares the events
@@ -226,7 +234,7 @@ def when(store: Store, topic: str) -> Reply:
         rows = focused or rows
     groups = _event_groups(rows)
     if not groups:
-        return _empty(store, "dated events", scope)
+        return _empty(store, "dated events", scope, sources)
     if len(groups) > MAX_ITEMS:
         # Keep the best-corroborated events, then show them oldest first.
         best = sorted(groups, key=lambda g: (-len(g["article_ids"]),
@@ -252,24 +260,24 @@ def when(store: Store, topic: str) -> Reply:
 # ---------------------------------------------------------------------- /quote
 
 
-def quote(store: Store, query: str) -> Reply:
+def quote(store: Store, query: str, *, sources: Sequence[int] | None = None) -> Reply:
     query = query.strip()
     rows: list[dict[str, Any]] = []
     if story_topic(query) is not None:
-        rows = store.quotes_in(scope_for(store, query).article_ids)
+        rows = store.quotes_in(scope_for(store, query, sources=sources).article_ids)
     elif query:
         people = store.persons_named(query, name_key)
         if people:
-            rows = store.quotes_in(None, person_ids=[people[0].id])
+            rows = store.quotes_in(None, person_ids=[people[0].id], sources=sources)
         if not rows:
             # Words from the quote: only articles that contain them can hold it.
-            rows = store.quotes_in(store.search_articles(query, limit=TOPIC_ARTICLES),
-                                   words=query)
+            rows = store.quotes_in(store.search_articles(query, limit=TOPIC_ARTICLES,
+                                                         sources=sources), words=query)
     else:
-        rows = store.quotes_in(store.recent_articles(200))
+        rows = store.quotes_in(store.recent_articles(200, sources=sources))
     groups = _quote_groups(rows)
     if not groups:
-        return _empty(store, "quotes", Scope(query, []))
+        return _empty(store, "quotes", Scope(query, []), sources)
     refs = store.refs(a for g in groups for a in g["article_ids"])
     citer = _Citer(refs)
     items = []
@@ -299,7 +307,8 @@ SUMMARY_STORIES = 10  # the stories whose prepared summaries a /summary draws fr
 SUMMARY_SENTENCES = 6
 
 
-def _summary_stories(store: Store, scope: Scope) -> list[dict[str, Any]]:
+def _summary_stories(store: Store, scope: Scope,
+                     sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
     """The stories a summary is about: the story asked for, the newest stories matching the
     topic (by their newest matching article), or the newest stories."""
     story_id = story_topic(scope.topic)
@@ -307,18 +316,18 @@ def _summary_stories(store: Store, scope: Scope) -> list[dict[str, Any]]:
         live = store.live_story(story_id)
         return store.stories_by_ids([live]) if live is not None else []
     if scope.article_ids is None:
-        return store.recent_stories(SUMMARY_STORIES)
+        return store.recent_stories(SUMMARY_STORIES, sources=sources)
     ids = store.stories_of_articles(scope.article_ids[:TOPIC_STORY_ARTICLES])[:SUMMARY_STORIES]
     rows = {r["id"]: r for r in store.stories_by_ids(ids)}
     return [rows[i] for i in ids if i in rows]
 
 
-def summary(store: Store, topic: str) -> Reply:
+def summary(store: Store, topic: str, *, sources: Sequence[int] | None = None) -> Reply:
     """Read from the stories' prepared summaries (bot/stories/prepare.py): a story's own
     summary whole, or for several stories their best sentences in turn, each story's together."""
-    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES)
-    stories = _summary_stories(store, scope)
-    prepared = summaries(store, [s["id"] for s in stories])
+    scope = scope_for(store, topic, TOPIC_STORY_ARTICLES, sources=sources)
+    stories = _summary_stories(store, scope, sources)
+    prepared = summaries(store, [s["id"] for s in stories], sources=sources)
     per_story = [prepared.get(s["id"], []) for s in stories]
     if _focus(scope):
         focused = [[p for p in picks if about_topic(p["text"], scope.topic)]
@@ -330,7 +339,7 @@ def summary(store: Store, topic: str) -> Reply:
         chosen += [(i, rank) for i, picks in enumerate(per_story) if rank < len(picks)]
     picked = [per_story[i][rank] for i, rank in sorted(chosen[:SUMMARY_SENTENCES])]
     if not picked:
-        return Reply.text(_NO_COVERAGE if store.count_articles() == 0 else
+        return Reply.text(_NO_COVERAGE if store.count_articles(sources=sources) == 0 else
                           f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
     refs = store.refs(a for p in picked for a in p["article_ids"])

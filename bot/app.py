@@ -15,6 +15,7 @@ from bot.ingest import limits
 from bot.ingest.service import Ingestor, IngestReport
 from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.sources import Sources, fetch_drafts
+from bot.tenancy import tenant_id
 from storage.backend import channel_store, open_configured, source_table
 from storage.sqlite_store import SqliteStore
 
@@ -37,12 +38,16 @@ class Newsdesk:
         self.store = store or open_configured(settings.storage)
         self.ingestor = Ingestor(self.store, settings.nlp.model,
                                  recycle_articles=settings.nlp.worker_recycle_articles)
+        self.outbox = Outbox(channel_store(self.store))  # digests and alerts to post
+        self.tenants = self.outbox.store.tenants  # subscriptions, routes, filters
+        self.tenants.share_default = settings.tenants.share_default
         self.sources = Sources(self.store, source_table(self.store), self.ingestor, settings.fetch,
                                notify=self.source_disabled, on_new_articles=self.after_ingest,
-                               import_settings=settings.sources)
-        self.outbox = Outbox(channel_store(self.store))  # digests and alerts to post
-        self.dispatcher = Dispatcher({**answer_handlers(self.store), **self.sources.handlers(),
-                                      **channel_handlers(self)})
+                               import_settings=settings.sources, tenants=self.tenants,
+                               tenant_limits=settings.tenants)
+        self.dispatcher = Dispatcher(
+            {**answer_handlers(self.store, self.tenants.visible_sources),
+             **self.sources.handlers(), **channel_handlers(self)})
 
     def after_ingest(self, article_ids: list[int]) -> None:
         """New articles (not a source's first fetch) arrived: alerts are decided here."""
@@ -68,14 +73,21 @@ class Newsdesk:
         self.outbox.ring()
 
     async def handle(self, request: Request) -> Reply:
+        if request.channel and request.platform not in ("cli", "console"):
+            try:  # which community a channel belongs to: routes may only point at its own
+                self.tenants.note_channel(request.platform, request.channel, request.tenant)
+            except Exception as exc:  # a read-only store still answers questions
+                log.debug("channel owner not recorded: %s", type(exc).__name__)
         return await self.dispatcher.handle(request)
 
     async def ask(self, line: str, *, is_admin: bool = True, channel: str = "console",
-                  platform: str = "console", full: bool = False) -> Reply:
+                  platform: str = "console", full: bool = False,
+                  tenant: str = "default") -> Reply:
         """Answer a typed command line, as the console and `newsdesk ask` do (full: no
-        length limit, for --json)."""
+        length limit, for --json), for a tenant ("default": the console's)."""
         return await self.handle(parse_request(line, is_admin=is_admin, channel=channel,
-                                               platform=platform, full=full))
+                                               platform=platform, full=full,
+                                               tenant=tenant_id(tenant)))
 
     async def suggest_names(self, prefix: str) -> list[str]:
         """People and organisations whose name (or a word of it) starts with the prefix.

@@ -42,6 +42,12 @@ def _settings(args: argparse.Namespace) -> config_module.Settings:
     return settings
 
 
+def _tenant(args: argparse.Namespace) -> str:
+    from bot.tenancy import tenant_id
+
+    return tenant_id(getattr(args, "tenant", None))
+
+
 def demo_data_dir() -> Path:
     """The bundled demo coverage shipped inside the package."""
     return Path(str(resources.files("bot") / "demo_data"))
@@ -147,11 +153,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             small = total is not None and total <= TASK_ARTICLES
             processes = 0 if small else (os.cpu_count() or 1)
         items = chain(iter_items(paths), (Sourced(d, d.url) for d in fetched))
+        # Files have no feed: for a tenant they are stored under its own "files" source, so
+        # only that tenant reads them ("default" keeps them without a source, as before).
+        files_source = bot.tenants.files_source(_tenant(args))
         with _ingest_progress(total) as progress, _StopOnCtrlC() as ctrl_c:
             task = progress.add_task("ingest", total=total)
             bot.ingestor.store_items(
                 items, report, n_process=processes, should_stop=lambda: ctrl_c.asked,
-                progress=lambda n: progress.advance(task, n))
+                progress=lambda n: progress.advance(task, n), source_id=files_source)
         seconds = time.monotonic() - started
         stored = len(report.added) + len(report.updated) + report.duplicates
         if args.json:
@@ -178,7 +187,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     bot = Newsdesk(_settings(args))
     try:
         # --json answers in full: /stories --json lists every story and article.
-        reply = asyncio.run(bot.ask(args.command, is_admin=True, full=args.json))
+        reply = asyncio.run(bot.ask(args.command, is_admin=True, full=args.json,
+                                    tenant=_tenant(args)))
     finally:
         bot.close()
     return _show(reply, as_json=args.json)
@@ -236,14 +246,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
     bot = Newsdesk(_settings(args))
     try:
         if args.action == "export":
-            text = bot.sources.export_opml()
+            text = bot.sources.export_opml(_tenant(args))
             if args.file:
                 _write_text(Path(args.file), text)
             else:
                 print(text)
             return 0
         line = f"/source {args.action} {' '.join(args.rest)}".strip()
-        reply = asyncio.run(bot.ask(line, is_admin=True, platform="cli"))
+        reply = asyncio.run(bot.ask(line, is_admin=True, platform="cli", tenant=_tenant(args)))
     finally:
         bot.close()
     return _show(reply, as_json=False)
@@ -291,7 +301,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         platform = _digest_platform(bot, args.channel, args.platform)
         line = "/digest" + (f" {args.action}" if args.action else "")
         reply = asyncio.run(bot.ask(line, is_admin=True, channel=args.channel,
-                                    platform=platform))
+                                    platform=platform, tenant=_tenant(args)))
     finally:
         bot.close()
     # Say where: the reply itself speaks as if it were in the channel ("posted here").
@@ -362,6 +372,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------- parser
 
 
+def _tenant_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tenant", default="default", metavar="ID",
+                   help='act for this tenant: a Discord server id, a Slack team id, or '
+                        '"default" (the console\'s; the default)')
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
@@ -384,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", "Ingest files, folders, .jsonl(.gz) archives, feeds or URLs into the "
             "store; run again after an interruption to go on.", cmd_ingest)
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    _tenant_option(p)
     p.add_argument("--processes", type=_positive_int, metavar="N",
                    help="NLP worker processes (default: all cores; 32 articles or fewer are "
                         "read in this process)")
@@ -392,17 +409,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ask", 'Answer one command against the store, e.g. "/when hanoi".', cmd_ask)
     p.add_argument("command", metavar="COMMAND")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _tenant_option(p)
     p = add("analyze", "Show what the extractors find in one article (file or URL).",
             cmd_analyze, db=False)
     p.add_argument("input", metavar="FILE_OR_URL")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON")
     add("run", "Start the configured adapters and the scheduler.", cmd_run)
     p = add("sources", "Manage sources locally: add URL [NAME], list, remove ID, check ID, "
-            "enable ID, import FILE_OR_URL, export [FILE].", cmd_sources)
+            "enable ID, import FILE_OR_URL, export [FILE], route|unroute ID, filter ID RULE.",
+            cmd_sources)
     p.add_argument("action", choices=["add", "list", "remove", "check", "enable", "import",
-                                      "export"])
+                                      "export", "route", "unroute", "filter"])
     p.add_argument("rest", nargs="*", metavar="ARG")
     p.add_argument("--file", help="export: write the OPML here")
+    _tenant_option(p)
     add("doctor", "Check versions, the spaCy model, the store, the config and secrets.",
         cmd_doctor)
     p = add("db", "Back up the store while the bot runs: db backup FILE; copy every row to "
@@ -420,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--platform", choices=["console", "discord", "slack"],
                    help="the channel's platform (default: from its schedule or alerts)")
     p.add_argument("--json", action="store_true", help="print the digest as JSON")
+    _tenant_option(p)
     return parser
 
 

@@ -108,7 +108,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "digest why",
-        "Which sources were read, how many articles were new, which were left out as copies.",
+        "Which sources were read, how many articles were new, which copies and filters left "
+        "out.",
         "/digest why",
     ),
     CommandSpec("digest post", "Post this channel's digest now.", "/digest post", admin=True),
@@ -150,6 +151,33 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "/source import https://example.com/feeds.opml",
         admin=True,
         args=(ArgSpec("url", "Address of the OPML file", required=True),),
+    ),
+    CommandSpec(
+        "source route",
+        "Send a source's articles to a channel (this one when none is named); a channel with "
+        "routes gets only the sources routed to it.",
+        "/source route 3 #world-news",
+        admin=True,
+        args=(ArgSpec("id", "The source number from /source list", required=True),
+              ArgSpec("channel", "The channel (default: this one)")),
+    ),
+    CommandSpec(
+        "source unroute",
+        "Stop sending a source to a channel (this one when none is named).",
+        "/source unroute 3 #world-news",
+        admin=True,
+        args=(ArgSpec("id", "The source number from /source list", required=True),
+              ArgSpec("channel", "The channel (default: this one)")),
+    ),
+    CommandSpec(
+        "source filter",
+        "Narrow a source routed here: include or exclude words, a person or outlet:NAME; "
+        "'clear' removes them; alone it shows them.",
+        '/source filter 3 include "Kim Jong-un"',
+        admin=True,
+        args=(ArgSpec("id", "The source number from /source list", required=True),
+              ArgSpec("rule", "include WORDS, exclude WORDS (a person, words or "
+                              "outlet:NAME), or clear")),
     ),
     CommandSpec(
         "schedule digest",

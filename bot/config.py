@@ -42,6 +42,18 @@ class SourcesSettings:
 
 
 @dataclass(frozen=True)
+class TenantSettings:
+    # What one tenant (a Discord server, a Slack workspace, the console) may hold, so one
+    # community cannot exhaust a shared deployment.
+    max_sources: int = 1000
+    max_alerts: int = 200
+    max_schedules: int = 50
+    # Every tenant also reads the articles of the "default" tenant's sources (the operator's
+    # console/CLI sources, and everything a store held before tenants existed).
+    share_default: bool = True
+
+
+@dataclass(frozen=True)
 class IngestSettings:
     max_article_chars: int = 200_000
     max_items_per_poll: int = 100
@@ -98,6 +110,7 @@ class Settings:
     nlp: NlpSettings = NlpSettings()
     fetch: FetchSettings = FetchSettings()
     sources: SourcesSettings = SourcesSettings()
+    tenants: TenantSettings = TenantSettings()
     ingest: IngestSettings = IngestSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     console: ConsoleSettings = ConsoleSettings()
@@ -112,6 +125,7 @@ _SECTION_TYPES = {
     "nlp": NlpSettings,
     "fetch": FetchSettings,
     "sources": SourcesSettings,
+    "tenants": TenantSettings,
     "ingest": IngestSettings,
     "scheduler": SchedulerSettings,
     "console": ConsoleSettings,
@@ -159,6 +173,9 @@ def _check(settings: Settings) -> None:
     if not settings.storage.path.strip():
         raise ConfigError("Config key storage.path must name a file (it is empty).")
     _check_storage_url(settings.storage.url)
+    for key in ("max_sources", "max_alerts", "max_schedules"):
+        if not isinstance(getattr(settings.tenants, key), int):
+            raise ConfigError(f"Config key tenants.{key} must be a whole number.")
     for key in ("max_article_chars", "max_items_per_poll"):
         if not isinstance(getattr(settings.ingest, key), int):
             raise ConfigError(f"Config key ingest.{key} must be a whole number.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot import answers, people_admin
 from bot.commands import BY_NAME, COMMANDS, split_command
@@ -94,18 +94,24 @@ class Dispatcher:
         return await result
 
 
-def answer_handlers(store: Store) -> dict[str, Callable[[Request], Reply]]:
-    """The read-only questions anyone may ask."""
+# The source ids a tenant may read (None: every article), computed once per request.
+Visible = Callable[[str], Sequence[int] | None]
+
+
+def answer_handlers(store: Store, visible: Visible = lambda tenant: None
+                    ) -> dict[str, Callable[[Request], Reply]]:
+    """The read-only questions anyone may ask, answered from the asker's tenant's articles."""
     return {
-        "who": lambda r: answers.who(store, r.args),
+        "who": lambda r: answers.who(store, r.args, sources=visible(r.tenant)),
         "person merge": lambda r: people_admin.merge(store, r.args),
         "person split": lambda r: people_admin.split(store, r.args),
-        "when": lambda r: answers.when(store, r.args),
-        "quote": lambda r: answers.quote(store, r.args),
-        "summary": lambda r: answers.summary(store, r.args),
-        "stories": lambda r: story_answers.stories(store, r.args, full=r.full),
-        "story": lambda r: story_answers.story_card(store, r.args),
-        "story move": lambda r: story_answers.move(store, r.args),
-        "story split": lambda r: story_answers.split(store, r.args),
+        "when": lambda r: answers.when(store, r.args, sources=visible(r.tenant)),
+        "quote": lambda r: answers.quote(store, r.args, sources=visible(r.tenant)),
+        "summary": lambda r: answers.summary(store, r.args, sources=visible(r.tenant)),
+        "stories": lambda r: story_answers.stories(store, r.args, full=r.full,
+                                                   sources=visible(r.tenant)),
+        "story": lambda r: story_answers.story_card(store, r.args, sources=visible(r.tenant)),
+        "story move": lambda r: story_answers.move(store, r.args, sources=visible(r.tenant)),
+        "story split": lambda r: story_answers.split(store, r.args, sources=visible(r.tenant)),
         "help": lambda r: help_reply(r.is_admin),
     }

@@ -129,6 +129,9 @@ class Request:
     user: str = "local"
     is_admin: bool = False
     full: bool = False  # answer without a length limit (`newsdesk ask --json`)
+    # Whose sources, answers and channels: a Discord guild id, a Slack team id, or "default"
+    # (the console and the CLI).
+    tenant: str = "default"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from bot import progress
-from bot.config import FetchSettings, SourcesSettings
+from bot.config import FetchSettings, SourcesSettings, TenantSettings
 from bot.errors import FetchError, NotAnArticle, SourceExists, StoreError, UserError
 from bot.ingest import health, limits
 from bot.ingest.dedup import content_hash
@@ -29,6 +29,8 @@ from bot.models import ArticleDraft, Reply, ReplyItem, Request
 from bot.ports import SourceRegistry, Store
 from bot.source_checks import check_url as _check_url
 from bot.source_checks import import_summary, read_local, refusals, shown_name
+from bot.source_routes import RouteCommands
+from bot.tenancy import TenantRegistry
 
 log = logging.getLogger(__name__)
 # Full texts fetched per source and poll for feeds that carry only summaries: a feed with a
@@ -42,7 +44,8 @@ POLL_LEASE_S = 900
 # (a slice, not a count: one add costs a commit, whose time depends on the disk).
 IMPORT_SLICE_S = 0.05
 PROGRESS_EVERY_S = 2.0  # ...and how often the person is told how far it has come
-# A disabled source is announced once, to the channel it was added from.
+# A disabled source is announced once to each tenant that follows it, in the channel its
+# subscription was added from: Notify(subscription row, message).
 Notify = Callable[[dict, str], None]
 
 
@@ -111,8 +114,13 @@ class Sources:
     def __init__(self, store: Store, registry: SourceRegistry, ingestor: Ingestor,
                  settings: FetchSettings, *, notify: Notify | None = None,
                  on_new_articles: Callable[[list[int]], None] | None = None,
-                 import_settings: SourcesSettings | None = None) -> None:
+                 import_settings: SourcesSettings | None = None,
+                 tenants: TenantRegistry | None = None,
+                 tenant_limits: TenantSettings | None = None) -> None:
         self.import_settings = import_settings or SourcesSettings()
+        self.tenant_limits = tenant_limits or TenantSettings()
+        self.tenants = tenants
+        self.routes = RouteCommands(self) if tenants is not None else None
         self.table = registry
         self.store = store
         self.ingestor = ingestor
@@ -129,28 +137,65 @@ class Sources:
     def interval_s(self) -> int:
         return int(self.settings.poll_interval_s)
 
-    def _get(self, args: str) -> dict:
-        source_id = _source_id(args)
-        row = self.table.get(source_id)
+    @property
+    def subs(self) -> TenantRegistry:
+        if self.tenants is None:
+            raise UserError("Sources cannot be managed in this deployment.")
+        return self.tenants
+
+    def _get(self, args: str, tenant: str) -> dict:
+        """The tenant's subscription with this number, as a source row; another tenant's
+        number is no source here."""
+        source_id = _source_id(args.split(None, 1)[0] if args.strip() else args)
+        row = self.subs.subscription(tenant, source_id)
         if row is None:
-            raise UserError(f"There is no source {source_id}; see /source list.")
+            raise UserError(f"There is no source {source_id} here; see /source list.")
         return row
+
+    def _room(self, tenant: str, adding: int = 1) -> int:
+        """How many more sources the tenant may follow; one clear sentence when none."""
+        cap = self.tenant_limits.max_sources
+        left = cap - self.subs.count(tenant)
+        if left <= 0:
+            raise UserError(f"This community follows {cap:,} sources, the most one may "
+                            f"(config key tenants.max_sources): remove one first.")
+        return left
+
+    def _follow(self, request: Request, source: dict, name: str) -> int:
+        sub_id = self.subs.subscribe(request.tenant, source["id"], name[:100],
+                                     platform=request.platform, channel=request.channel,
+                                     added_by=request.user)
+        if request.platform not in ("cli", "console") and request.channel:
+            # Added in a channel: routed there, so that channel's digest carries it.
+            self.subs.route(sub_id, request.platform, request.channel, request.user)
+        return sub_id
 
     # ---------------------------------------------------------------- commands
 
     async def add(self, request: Request) -> Reply:
         parts = request.args.split(None, 1)
         url = _check_url(parts[0])
-        self._refuse_known(url)
+        given = parts[1].strip() if len(parts) > 1 else ""
+        self._room(request.tenant)
+        known = self._known(url, request.tenant)
+        if known is not None:
+            return self._add_followed(request, known, given)
         found = await probe(url, self.settings)
-        name = (parts[1].strip() if len(parts) > 1 else "") or found.title or redact_secrets(url)
+        name = given or found.title or redact_secrets(url)
         # The address as given is what is polled: credentials and every query key kept.
-        source_id = self.table.add(  # SourceExists says which source has the address
-            url, name[:100], found.kind, platform=request.platform,
-            channel=request.channel, added_by=request.user,
-            health=json.dumps(health.after_success(
-                health.SourceHealth(), _now(), base_interval_s=self.interval_s).to_dict()),
-        )
+        try:
+            source_id = self.table.add(
+                url, name[:100], found.kind, platform=request.platform,
+                channel=request.channel, added_by=request.user, tenant=request.tenant,
+                health=json.dumps(health.after_success(
+                    health.SourceHealth(), _now(), base_interval_s=self.interval_s).to_dict()),
+            )
+        except SourceExists as exc:  # another community added it meanwhile
+            row = self.table.get(exc.source_id)
+            if row is None or self.subs.followed(request.tenant, row["id"]) is not None:
+                raise
+            return self._add_followed(request, row, given)
+        sub_id = self._follow(request, {"id": source_id}, name)
         # The source is committed: from here on nothing may turn the reply into an error.
         try:
             # The first fetch fills the store but is not news: no digest or alert floods.
@@ -173,12 +218,24 @@ class Sources:
         if waiting:
             notes.append(ReplyItem(f"{waiting} older items are read over the next polls."))
         notes += [ReplyItem(failure) for failure in report.failed[:5]]
-        return Reply(f"Added source {source_id}: {what}.", tuple(notes),
-                     data={"id": source_id, "kind": found.kind, "title": found.title,
+        return Reply(f"Added source {sub_id}: {what}.", tuple(notes),
+                     data={"id": sub_id, "kind": found.kind, "title": found.title,
                            "items": len(found.articles), "stored": len(report.added)})
 
+    def _add_followed(self, request: Request, source: dict, given: str) -> Reply:
+        """A source another community already reads: followed, not fetched a second time."""
+        name = given or str(source.get("name") or "") or redact_secrets(source["url"])
+        sub_id = self._follow(request, source, name)
+        stored = self.table.article_count(source["id"])
+        return Reply(f"Added source {sub_id}: {source['kind']} “{_shown({'name': name})}”, "
+                     f"already read by the bot.",
+                     (ReplyItem(f"{stored} articles stored; polled every "
+                                f"{health.span_text(self.interval_s)}."),),
+                     data={"id": sub_id, "kind": source["kind"], "title": name,
+                           "items": stored, "stored": 0})
+
     def list_sources(self, request: Request) -> Reply:
-        rows = self.table.all()
+        rows = self.subs.subscriptions(request.tenant)
         if not rows:
             return Reply.text("No sources yet: add one with /source add URL.", data=[])
         now = _now()
@@ -197,26 +254,28 @@ class Sources:
             data.append({"id": row["id"], "name": _shown(row), "url": redact_secrets(row["url"]),
                          "kind": row["kind"], "status": state.status, "health": state_text,
                          "last_new_at": row.get("last_new_at"),
-                         "articles": self.table.article_count(row["id"])})
+                         "articles": self.table.article_count(row["source_id"])})
         return Reply("Sources", tuple(items), footer="/source check ID fetches one now.",
                      data=data)
 
     def remove(self, request: Request) -> Reply:
-        row = self._get(request.args)
-        self.table.remove(row["id"])
+        row = self._get(request.args, request.tenant)
+        # The feed itself is polled as long as any community follows it.
+        self.subs.unsubscribe(row["id"])
         return Reply.text(f"Removed source {row['id']} ({_shown(row)}); its articles stay.")
 
     def enable(self, request: Request) -> Reply:
-        row = self._get(request.args)
+        row = self._get(request.args, request.tenant)
         state = health.enabled(_health(row), _now(), base_interval_s=self.interval_s)
-        self.table.update(row["id"], health=json.dumps(state.to_dict()), enabled=1,
+        self.table.update(row["source_id"], health=json.dumps(state.to_dict()), enabled=1,
                           disabled_notified=0)
         return Reply.text(f"Source {row['id']} ({_shown(row)}) is enabled and will be polled now.")
 
     async def check(self, request: Request) -> Reply:
-        row = self._get(request.args)
-        outcome = await self.poll_one(row, _now())
-        fresh = self.table.get(row["id"]) or row
+        row = self._get(request.args, request.tenant)
+        source = self.table.get(row["source_id"]) or row
+        outcome = await self.poll_one(source, _now())
+        fresh = self.table.get(row["source_id"]) or row
         state_text = health.describe(_health(fresh), row["id"], _now())
         return Reply(f"Source {row['id']} ({_shown(row)}): {outcome}", (ReplyItem(state_text),),
                      data={"id": row["id"], "outcome": outcome, "health": state_text})
@@ -239,6 +298,7 @@ class Sources:
                 f"raise the limit.")
         await progress.report(f"Checking {len(entries):,} feed addresses…")
         refused_urls = await refusals([url for _, url in entries], self.settings)
+        room = self._room(request.tenant)
         added: list[int] = []
         existing, refused = 0, []
         told_at = time.monotonic()
@@ -254,13 +314,22 @@ class Sources:
                     if url in refused_urls:
                         refused.append({"name": shown_name(title[:100]),
                                         "reason": refused_urls[url]})
+                    elif len(added) >= room:
+                        refused.append({"name": shown_name(title[:100]),
+                                        "reason": f"this community already follows "
+                                                  f"{self.tenant_limits.max_sources:,} sources, "
+                                                  f"the most one may (tenants.max_sources)"})
                     else:
                         try:
-                            added.append(self.table.add(
-                                url, title[:100], "feed",  # polled as given
-                                platform=request.platform, channel=request.channel,
-                                added_by=request.user, health=json.dumps(
-                                    health.SourceHealth(next_poll_at=_now()).to_dict())))
+                            known = self._known(url, request.tenant)
+                            if known is None:
+                                known = {"id": self.table.add(
+                                    url, title[:100], "feed",  # polled as given
+                                    platform=request.platform, channel=request.channel,
+                                    added_by=request.user, tenant=request.tenant,
+                                    health=json.dumps(
+                                        health.SourceHealth(next_poll_at=_now()).to_dict()))}
+                            added.append(self._follow(request, known, title))
                         except SourceExists:
                             existing += 1
                     if time.monotonic() >= until:
@@ -271,17 +340,22 @@ class Sources:
                 await progress.report(f"Importing: {done:,} of {len(entries):,} done…")
         return import_summary(added, existing, refused)
 
-    def export_opml(self) -> str:
-        return to_opml((r["name"], r["url"]) for r in self.table.all())
+    def export_opml(self, tenant: str = "default") -> str:
+        return to_opml((r["name"], r["url"]) for r in self.subs.subscriptions(tenant))
 
     # ------------------------------------------------------------------ polling
 
-    def _refuse_known(self, url: str) -> None:
-        """SourceExists when a source has this address, however it was spelled."""
+    def _known(self, url: str, tenant: str) -> dict | None:
+        """The source with this address, however it was spelled, if any; SourceExists (with
+        the tenant's own number) when the tenant already follows it."""
         key = canonical_url(url)
         for row in self.table.all():
             if canonical_url(row["url"]) == key:
-                raise SourceExists(row["id"])
+                followed = self.subs.followed(tenant, row["id"])
+                if followed is not None:
+                    raise SourceExists(followed["id"])
+                return row
+        return None
 
     async def _select(self, drafts: tuple[ArticleDraft, ...]) -> tuple[list[ArticleDraft], int]:
         """The newest items not stored yet, at most max_items_per_poll; and how many wait."""
@@ -309,7 +383,23 @@ class Sources:
         selected, waiting = await self._select(found.articles)
         report = await self._store(selected, source_id, backfill=backfill)
         self._remember_fetch(source_id, found, report, complete=not waiting)
+        if len(found.articles) > len(report.added):
+            await self._link_copies(found.articles, source_id)
         return report, waiting
+
+    async def _link_copies(self, drafts: tuple[ArticleDraft, ...], source_id: int) -> None:
+        """Items stored before under another source (another community's feed carried them
+        first): linked to this source too, so its followers read them as well."""
+        if self.tenants is None:
+            return
+
+        def keyed() -> list[tuple[str, str]]:  # pure work: off the event loop
+            return [(canonical_url(d.url) if d.url else "", content_hash(d.title, d.text))
+                    for d in drafts]
+
+        stored = [self.store.find_article(url, digest) for url, digest in
+                  await asyncio.to_thread(keyed)]
+        self.tenants.link_articles(source_id, [int(s["id"]) for s in stored if s])
 
     async def _store_each(self, drafts: list[ArticleDraft], source_id: int, *,
                           backfill: bool) -> IngestReport:
@@ -424,20 +514,27 @@ class Sources:
                         "enabled": int(state.status != "disabled")}
         if state.status == "disabled" and not row.get("disabled_notified"):
             values["disabled_notified"] = 1
-            message = (f"Source {row['id']} ({_shown(row)}) was disabled: "
-                       f"{health.describe(state, row['id'], _now())}")
             log.warning("source %s disabled: %s", row["id"], state.reason)
-            if self.notify:
-                # Told before the flag is stored: a crash in between tells again, and the
-                # notice's nonce (fixed by the disabling) makes that the same post.
-                self.notify({**row, **values}, message)
+            # Each community that follows it is told, with its own number and name.
+            followers = self.tenants.followers(row["id"]) if self.tenants is not None \
+                else [row]
+            for sub in followers:
+                message = (f"Source {sub['id']} ({_shown(sub)}) was disabled: "
+                           f"{health.describe(state, sub['id'], _now())}")
+                if self.notify:
+                    # Told before the flag is stored: a crash in between tells again, and the
+                    # notice's nonce (fixed by the disabling) makes that the same post.
+                    self.notify({**sub, **values}, message)
         self.table.update(row["id"], **values)
 
     async def poll_due(self, now: datetime | None = None) -> PollReport:
         """Poll every enabled source that is due, a bounded number at a time, politely per host."""
         now = now or _now()
+        dropped = self.tenants.unfollowed_source_ids() if self.tenants is not None else set()
+        # A feed followed by several communities is one row: fetched and analysed once.
         due = self._leased([r for r in self.table.all()
-                            if r["enabled"] and health.is_due(_health(r), now)], now)
+                            if r["enabled"] and health.is_due(_health(r), now)
+                            and r["id"] not in dropped], now)
         report = PollReport()
         if not due:
             return report
@@ -483,7 +580,9 @@ class Sources:
         return taken
 
     def handlers(self) -> dict[str, Callable[[Request], Reply | Awaitable[Reply]]]:
+        routes = self.routes.handlers() if self.routes is not None else {}
         return {
+            **routes,
             "source add": self.add,
             "source list": self.list_sources,
             "source remove": self.remove,

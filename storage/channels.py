@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.channel_schema import migrate
+from storage.tenants import TenantStore, source_clause
 from storage.transactions import SqliteTransaction, write_transaction
 
 
@@ -22,6 +23,7 @@ class ChannelStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         migrate(db)
+        self.tenants = TenantStore(db)  # who follows what, routes and filters
         # Articles read on a source's first fetch are stored but are not news (no digest, no
         # alert); the column comes with the main schema's backfill migration.
         columns = {c.name for c in db.table("articles").columns}
@@ -80,22 +82,32 @@ class ChannelStore:
     def max_article_id(self) -> int:
         return int(self.db.conn.execute("select coalesce(max(id), 0) from articles").fetchone()[0])
 
-    def articles_after(self, article_id: int, limit: int = 2000) -> list[dict[str, Any]]:
-        """News articles stored after a watermark, oldest first (ids only grow)."""
+    def articles_after(self, article_id: int, limit: int = 2000, *,
+                       sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """News articles stored after a watermark (of these sources, when given), oldest
+        first (ids only grow)."""
+        clause, params = source_clause(sources)
         return self._rows(
-            f"select id, story_id, title, source, url, published, ingested_at from articles "
-            f"where id > ? {self._news_only} order by id limit ?", (article_id, limit))
+            f"select id, story_id, title, source, url, published, ingested_at, source_id "
+            f"from articles where id > ? {self._news_only}{clause} order by id limit ?",
+            (article_id, *params, limit))
 
-    def story_outlets(self, story_id: int) -> list[str]:
-        """The outlets that carried a story, in the order they did (first one first)."""
+    def story_outlets(self, story_id: int, *,
+                      sources: Sequence[int] | None = None) -> list[str]:
+        """The outlets that carried a story (among these sources, when given), in the order
+        they did (first one first)."""
+        clause, params = source_clause(sources)
         rows = self.db.conn.execute(
-            "select coalesce(nullif(source, ''), nullif(url, ''), 'article ' || id) from articles "
-            "where story_id = ? order by id", (story_id,)).fetchall()
+            f"select coalesce(nullif(source, ''), nullif(url, ''), 'article ' || id) "
+            f"from articles where story_id = ?{clause} order by id",
+            (story_id, *params)).fetchall()
         return list(dict.fromkeys(r[0] for r in rows))
 
-    def count_enabled_sources(self) -> int:
+    def count_enabled_sources(self, sources: Sequence[int] | None = None) -> int:
+        clause, params = source_clause(sources, "id", article=None)
         return int(self.db.conn.execute(
-            "select count(*) from sources where enabled = 1").fetchone()[0])
+            f"select count(*) from sources where enabled = 1 and kind != 'files'{clause}",
+            params).fetchone()[0])
 
     def people_of_article(self, article_id: int) -> list[int]:
         return [r[0] for r in self.db.conn.execute(
@@ -119,16 +131,25 @@ class ChannelStore:
         return self._rows("select * from schedules order by platform, channel")
 
     def set_schedule(self, platform: str, channel: str, spec: str, timezone: str,
-                     created_at: str, created_by: str) -> None:
+                     created_at: str, created_by: str, tenant: str = "default") -> None:
         # last_run_at starts at the creation time: the first digest is the first slot after it.
         with self.transaction() as conn:
             conn.execute(
                 "insert into schedules (platform, channel, spec, timezone, created_at, "
-                "created_by, last_run_at) values (?, ?, ?, ?, ?, ?, ?) "
+                "created_by, last_run_at, tenant) values (?, ?, ?, ?, ?, ?, ?, ?) "
                 "on conflict(platform, channel) do update set spec = excluded.spec, "
                 "timezone = excluded.timezone, created_at = excluded.created_at, "
-                "created_by = excluded.created_by, last_run_at = excluded.last_run_at",
-                (platform, channel, spec, timezone, created_at, created_by, created_at))
+                "created_by = excluded.created_by, last_run_at = excluded.last_run_at, "
+                "tenant = excluded.tenant",
+                (platform, channel, spec, timezone, created_at, created_by, created_at, tenant))
+
+    def count_schedules(self, tenant: str) -> int:
+        return int(self.db.conn.execute("select count(*) from schedules where tenant = ?",
+                                        (tenant,)).fetchone()[0])
+
+    def count_alerts(self, tenant: str) -> int:
+        return int(self.db.conn.execute("select count(*) from alerts where tenant = ?",
+                                        (tenant,)).fetchone()[0])
 
     def remove_schedule(self, platform: str, channel: str) -> bool:
         with self.transaction() as conn:
@@ -150,14 +171,14 @@ class ChannelStore:
     # ------------------------------------------------------------------ alerts
 
     def add_alert(self, platform: str, channel: str, words: str, person_id: int | None,
-                  created_at: str, created_by: str) -> int:
+                  created_at: str, created_by: str, tenant: str = "default") -> int:
         # Only articles stored from now on set it off: the watermark starts at the newest one.
         with self.transaction() as conn:
             cur = conn.execute(
                 "insert into alerts (platform, channel, words, person_id, created_at, "
-                "created_by, last_article) values (?, ?, ?, ?, ?, ?, "
-                "(select coalesce(max(id), 0) from articles))",
-                (platform, channel, words, person_id, created_at, created_by))
+                "created_by, last_article, tenant) values (?, ?, ?, ?, ?, ?, "
+                "(select coalesce(max(id), 0) from articles), ?)",
+                (platform, channel, words, person_id, created_at, created_by, tenant))
         return int(cur.lastrowid or 0)
 
     def alerts_in(self, platform: str, channel: str) -> list[dict[str, Any]]:
@@ -200,8 +221,9 @@ class ChannelStore:
     def story_hits(self, story_id: int) -> list[dict[str, Any]]:
         """The alert posts about a story, with how many outlets each last said."""
         return self._rows(
-            "select outbox_id, max(outlets) outlets from alert_hits where story_id = ? "
-            "group by outbox_id order by outbox_id", (story_id,))
+            "select h.outbox_id, max(h.outlets) outlets, min(a.tenant) tenant from alert_hits h "
+            "left join alerts a on a.id = h.alert_id where h.story_id = ? "
+            "group by h.outbox_id order by h.outbox_id", (story_id,))
 
     def set_hit_outlets(self, outbox_id: int, outlets: int) -> None:
         with self.transaction() as conn:

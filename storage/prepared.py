@@ -9,17 +9,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.tenants import source_clause
+
 
 def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
 
 
 def _visible(sources: Sequence[int] | None, column: str) -> tuple[str, tuple[int, ...]]:
-    """An `and column in (...)` clause restricting rows to a tenant's sources (None: all)."""
-    if sources is None:
-        return "", ()
-    ids = tuple(int(s) for s in sources)
-    return f" and {column} in ({_marks(ids) or 'null'})", ids
+    """An `and ...` clause restricting rows to a tenant's sources (None: all): by the row's
+    source, or by another of those sources that brought the same article later."""
+    clause, params = source_clause(sources, column, "article_id")
+    return clause, tuple(params)
 
 
 class PreparedTables:

@@ -235,6 +235,50 @@ def m010_channels_drop_scope(db: Database) -> None:
 
 
 @migrations()
+def m011_tenants_subscriptions(db: Database) -> None:
+    # Many communities, one bot. A source stays the fetch unit (one row per address, fetched and
+    # analysed once); a tenant (Discord guild, Slack team, "default" for the console and CLI)
+    # follows it through a subscription with its own number, name and channel. Existing sources
+    # become subscriptions of "default" with the same numbers, so nothing anyone knows changes.
+    db.table("subscriptions").create(
+        {"id": int, "tenant": str, "source_id": int, "name": str, "platform": str,
+         "channel": str, "added_by": str, "added_at": str, "removed_at": str},
+        pk="id", not_null={"tenant", "source_id"},
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db.table("subscriptions").create_index(["tenant", "source_id"])
+    db.table("subscriptions").create_index(["source_id"])
+    db.execute(
+        "insert into subscriptions (id, tenant, source_id, name, platform, channel, added_by, "
+        "added_at) select id, 'default', id, name, platform, channel, added_by, added_at "
+        "from sources")
+    # A route sends a subscription's articles to a channel; filters narrow one route.
+    db.table("routes").create(
+        {"id": int, "subscription_id": int, "platform": str, "channel": str,
+         "created_at": str, "created_by": str},
+        pk="id", foreign_keys=[("subscription_id", "subscriptions", "id")],
+    )
+    db.table("routes").create_index(["subscription_id", "platform", "channel"], unique=True)
+    db.table("routes").create_index(["platform", "channel"])
+    db.table("route_filters").create(
+        {"id": int, "route_id": int, "mode": str, "kind": str, "value": str, "person_id": int},
+        pk="id", foreign_keys=[("route_id", "routes", "id")],
+    )
+    db.table("route_filters").create_index(["route_id"])
+    # Which tenant a channel belongs to, as seen from the commands typed in it: a route may
+    # only point at a channel of the same tenant.
+    db.table("tenant_channels").create(
+        {"platform": str, "channel": str, "tenant": str}, pk=("platform", "channel"))
+    # An article is stored once, under the first source that brought it; another source that
+    # carries it too is linked here, so the tenants following that one read it as well.
+    db.table("article_sources").create({"article_id": int, "source_id": int},
+                                       pk=("article_id", "source_id"))
+    db.table("article_sources").create_index(["source_id"])
+    for table in ("alerts", "schedules"):
+        db.table(table).add_column("tenant", str, not_null_default="default")
+
+
+@migrations()
 def m012_prepared_answers(db: Database) -> None:
     # Answers read prepared parts instead of computing them per request (bot/prepare.py):
     # each story's summary, one row per sentence and citing article, so a read can keep only

@@ -21,7 +21,11 @@ from storage.opening import open_store
 from storage.prepared import PreparedTables
 from storage.schema import APPLICATION_ID, migrate
 from storage.story_store import StoryTables
+from storage.tenants import source_clause, visible_articles
 from storage.transactions import SqliteTransaction, write_transaction
+
+# /who for a tenant sums its own mentions exactly up to this many articles (see people_in).
+EXACT_PEOPLE_ARTICLES = 20_000
 
 
 def _now() -> str:
@@ -80,8 +84,10 @@ class SqliteStore(StoryTables, PreparedTables):
             "select story_id, fingerprint from articles where fingerprint is not null "
             "order by id desc limit ?", (limit,)).fetchall()]
 
-    def count_articles(self) -> int:
-        return self.db.execute("select count(*) from articles").fetchone()[0]
+    def count_articles(self, *, sources: Sequence[int] | None = None) -> int:
+        clause, params = source_clause(sources)
+        return self.db.execute(f"select count(*) from articles where 1{clause}",
+                               params).fetchone()[0]
 
     def save_article(
         self,
@@ -404,35 +410,76 @@ class SqliteStore(StoryTables, PreparedTables):
 
     # ----------------------------------------------------------------- queries
 
-    def search_articles(self, topic: str, limit: int = 500) -> list[int]:
+    def _at_most(self, sources: Sequence[int], n: int) -> bool:
+        """Whether these sources hold at most n articles (counting stops after n + 1)."""
+        clause, params = source_clause(sources)
+        return self.db.execute(f"select count(*) from (select 1 from articles where 1{clause} "
+                               f"limit ?)", (*params, n + 1)).fetchone()[0] <= n
+
+    def search_articles(self, topic: str, limit: int = 500, *,
+                        sources: Sequence[int] | None = None) -> list[int]:
         """Articles matching a topic: full text over titles and text, and canonical names."""
         query = _fts_query(topic)
         if not query:
             return []
+        seen, seen_params = visible_articles(sources, "articles_fts.rowid")
         ids = [r[0] for r in self.db.execute(
             # Newest matches first: FTS5 walks rowids backwards without ranking every match.
-            "select rowid from articles_fts where articles_fts match ? order by rowid desc "
-            "limit ?",
-            (query, limit),
+            f"select rowid from articles_fts where articles_fts match ?{seen} "
+            f"order by rowid desc limit ?",
+            (query, *seen_params, limit),
         ).fetchall()]
         person_ids = [r[0] for r in self.db.execute(
             "select rowid from people_fts where people_fts match ? limit 20", (query,)
         ).fetchall()]
         if person_ids:
             marks = ",".join("?" * len(person_ids))
+            seen, seen_params = visible_articles(sources, "article_people.article_id")
             ids += [r[0] for r in self.db.execute(
-                f"select article_id from article_people where person_id in ({marks}) "
-                f"order by article_id desc limit ?", (*person_ids, limit),
+                f"select article_id from article_people where person_id in ({marks}){seen} "
+                f"order by article_id desc limit ?", (*person_ids, *seen_params, limit),
             ).fetchall()]
         return sorted(set(ids), reverse=True)[:limit]
 
-    def recent_articles(self, limit: int = 200) -> list[int]:
+    def recent_articles(self, limit: int = 200, *,
+                        sources: Sequence[int] | None = None) -> list[int]:
+        clause, params = source_clause(sources)
         return [r[0] for r in self.db.execute(
-            "select id from articles order by id desc limit ?", (limit,)).fetchall()]
+            f"select id from articles where 1{clause} order by id desc limit ?",
+            (*params, limit)).fetchall()]
 
-    def people_in(self, article_ids: Sequence[int] | None, limit: int = 25) -> list[StoredPerson]:
-        """People of these articles (all when None), most mentioned first."""
-        if article_ids is None:
+    def people_in(self, article_ids: Sequence[int] | None, limit: int = 25, *,
+                  sources: Sequence[int] | None = None) -> list[StoredPerson]:
+        """People of these articles (all when None, within `sources` when given), most
+        mentioned first."""
+        seen, seen_params = visible_articles(sources, "article_people.article_id")
+        if article_ids is None and sources is not None \
+                and self._at_most(sources, EXACT_PEOPLE_ARTICLES):
+            rows = self._rows(
+                f"select person_id id, sum(mentions) mentions from article_people "
+                f"where 1{seen} group by person_id order by mentions desc limit ?",
+                (*seen_params, limit))
+            counts = {r["id"]: r["mentions"] for r in rows}
+        elif article_ids is None and sources is not None:
+            # A large share of a big store: summing every mention costs seconds, so the most
+            # mentioned people overall that have an article here come first (their counts
+            # are the store's).
+            counts = {}
+            for offset in range(0, 50 * 200, 200):  # a page of candidates at a time
+                page = self._rows("select id, mentions from people where mentions > 0 "
+                                  "order by mentions desc limit 200 offset ?", (offset,))
+                if not page:
+                    break
+                marks = ",".join("?" * len(page))
+                here = {r[0] for r in self.db.execute(
+                    f"select id from people p where id in ({marks}) and exists (select 1 "
+                    f"from article_people where person_id = p.id{seen})",
+                    (*[r["id"] for r in page], *seen_params))}
+                counts.update({r["id"]: r["mentions"] for r in page if r["id"] in here})
+                if len(counts) >= limit:
+                    break
+            counts = dict(list(counts.items())[:limit])
+        elif article_ids is None:
             rows = self._rows(
                 # Ties: the newest person first (the order SQLite's index gives), stated so
                 # that every backend answers alike.
@@ -453,8 +500,8 @@ class SqliteStore(StoryTables, PreparedTables):
         for person_id, mentions in counts.items():
             p = people[person_id]
             arts = tuple(r[0] for r in self.db.execute(
-                "select article_id from article_people where person_id = ? "
-                "order by article_id desc limit 10", (person_id,)).fetchall())
+                f"select article_id from article_people where person_id = ?{seen} "
+                f"order by article_id desc limit 10", (person_id, *seen_params)).fetchall())
             if article_ids is not None:
                 wanted = set(article_ids)
                 arts = tuple(a for a in arts if a in wanted) or arts
@@ -486,10 +533,12 @@ class SqliteStore(StoryTables, PreparedTables):
             "or a.alias like ? escape '\\')) order by p.mentions desc limit ?",
             (pattern, "% " + pattern, limit)).fetchall()]
 
-    def articles_of_person(self, person_id: int, limit: int = 200) -> list[int]:
+    def articles_of_person(self, person_id: int, limit: int = 200, *,
+                           sources: Sequence[int] | None = None) -> list[int]:
+        seen, seen_params = visible_articles(sources, "article_people.article_id")
         return [r[0] for r in self.db.execute(
-            "select article_id from article_people where person_id = ? "
-            "order by article_id desc limit ?", (person_id, limit)).fetchall()]
+            f"select article_id from article_people where person_id = ?{seen} "
+            f"order by article_id desc limit ?", (person_id, *seen_params, limit)).fetchall()]
 
     def events_in(self, article_ids: Sequence[int], limit: int = 400, *,
                   person_id: int | None = None) -> list[dict[str, Any]]:
@@ -522,12 +571,16 @@ class SqliteStore(StoryTables, PreparedTables):
 
     def quotes_in(
         self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
-        words: str = "", limit: int = 200,
+        words: str = "", limit: int = 200, sources: Sequence[int] | None = None,
     ) -> list[dict[str, Any]]:
-        if person_ids and article_ids is None and not words:
+        if person_ids and article_ids is None and not words and sources is None:
             return self._quotes_of(person_ids, limit)
         clauses: list[str] = []
         params: list[Any] = []
+        seen, seen_params = visible_articles(sources, "q.article_id")
+        if seen:
+            clauses.append(seen.removeprefix(" and "))
+            params += seen_params
         if article_ids is not None:
             if not article_ids:
                 return []
@@ -616,16 +669,30 @@ class SourceTable:
         self.db = store.db
 
     def add(self, url: str, name: str, kind: str, *, platform: str = "", channel: str = "",
-            added_by: str = "", health: str | None = None) -> int:
+            added_by: str = "", health: str | None = None, tenant: str = "default") -> int:
+        """A new source, followed by the tenant that added it (its subscription takes the
+        source's number when that is free, so the first follower sees the same number)."""
         existing = self.db.execute("select id from sources where url = ?", (url,)).fetchone()
         if existing:
             raise SourceExists(existing[0])
         with self.store.transaction() as conn:
+            now = _now()
             cur = conn.execute(
                 "insert into sources (url, name, kind, platform, channel, added_by, added_at, "
                 "enabled, health) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-                (url, name, kind, platform, channel, added_by, _now(), health))
-            return int(cur.lastrowid or 0)
+                (url, name, kind, platform, channel, added_by, now, health))
+            source_id = int(cur.lastrowid or 0)
+            taken = conn.execute("select 1 from subscriptions where id = ?",
+                                 (source_id,)).fetchone()
+            values = (tenant, source_id, name, platform, channel, added_by, now)
+            if taken:
+                conn.execute("insert into subscriptions (tenant, source_id, name, platform, "
+                             "channel, added_by, added_at) values (?, ?, ?, ?, ?, ?, ?)", values)
+            else:
+                conn.execute("insert into subscriptions (id, tenant, source_id, name, platform, "
+                             "channel, added_by, added_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (source_id, *values))
+            return source_id
 
     def get(self, source_id: int) -> dict[str, Any] | None:
         rows = self.store._rows("select * from sources where id = ?", (source_id,))

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.tenants import source_clause
 from storage.transactions import SqliteTransaction
 
 N_KEY = ""  # the row of story_df that counts articles
@@ -224,21 +225,25 @@ class StoryTables:
 
     # ---------------------------------------------------------------- reading
 
-    def count_stories(self) -> int:
+    def count_stories(self, *, sources: Sequence[int] | None = None) -> int:
+        seen, params = _with_visible(sources)
         return int(self.db.execute("select count(*) from stories where articles > 0 "
-                                   "and merged_into is null").fetchone()[0])
+                                   f"and merged_into is null{seen}", params).fetchone()[0])
 
     def story(self, story_id: int) -> dict[str, Any] | None:
         rows = self._rows("select id, title, first_seen, last_seen, articles, merged_into "
                           "from stories where id = ?", (story_id,))
         return rows[0] if rows else None
 
-    def recent_stories(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-        """Stories by their latest coverage, newest first (the last_seen index)."""
+    def recent_stories(self, limit: int, offset: int = 0, *,
+                       sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """Stories by their latest coverage, newest first (the last_seen index); with
+        `sources`, those with an article of one of them."""
+        seen, params = _with_visible(sources)
         return self._rows(
             "select id, title, first_seen, last_seen, articles from stories "
-            "where articles > 0 and merged_into is null "
-            "order by last_seen desc, id desc limit ? offset ?", (limit, offset))
+            f"where articles > 0 and merged_into is null{seen} "
+            "order by last_seen desc, id desc limit ? offset ?", (*params, limit, offset))
 
     def stories_by_ids(self, story_ids: Sequence[int]) -> list[dict[str, Any]]:
         if not story_ids:
@@ -255,27 +260,35 @@ class StoryTables:
             f"select story_id from articles where id in ({_marks(article_ids)}) "
             f"order by id desc", tuple(article_ids)).fetchall()))
 
-    def story_article_ids(self, story_id: int, limit: int = 10_000) -> list[int]:
+    def story_article_ids(self, story_id: int, limit: int = 10_000, *,
+                          sources: Sequence[int] | None = None) -> list[int]:
         """A story's articles in the order they were stored (first one first)."""
+        clause, params = source_clause(sources)
         return [r[0] for r in self.db.execute(
-            "select id from articles where story_id = ? order by id limit ?",
-            (story_id, limit)).fetchall()]
+            f"select id from articles where story_id = ?{clause} order by id limit ?",
+            (story_id, *params, limit)).fetchall()]
 
-    def story_outlets_of(self, story_ids: Sequence[int]) -> dict[int, list[str]]:
+    def story_outlets_of(self, story_ids: Sequence[int], *,
+                         sources: Sequence[int] | None = None) -> dict[int, list[str]]:
         """The outlets of each story, in the order they first carried it."""
         outlets: dict[int, dict[str, None]] = {s: {} for s in story_ids}
         if not story_ids:
             return {}
+        clause, params = source_clause(sources, "a.source_id", "a.id")
         for story_id, outlet in self.db.execute(
                 f"select a.story_id, {_OUTLET} from articles a "
-                f"where a.story_id in ({_marks(story_ids)}) order by a.id", tuple(story_ids)):
+                f"where a.story_id in ({_marks(story_ids)}){clause} order by a.id",
+                (*story_ids, *params)):
             outlets[story_id][outlet] = None
         return {s: list(o) for s, o in outlets.items()}
 
-    def all_story_members(self) -> list[tuple[int, int]]:
+    def all_story_members(self, *, sources: Sequence[int] | None = None
+                          ) -> list[tuple[int, int]]:
         """(story id, article id) of every stored article, by story (for the full listing)."""
+        clause, params = source_clause(sources)
         return [(r[0], r[1]) for r in self.db.execute(
-            "select story_id, id from articles order by story_id, id").fetchall()]
+            f"select story_id, id from articles where 1{clause} order by story_id, id",
+            params).fetchall()]
 
     def stories_titled(self, words: str, limit: int = 25) -> list[dict[str, Any]]:
         """Recent stories whose title contains the words (for autocomplete)."""
@@ -285,3 +298,12 @@ class StoryTables:
             "select id, title from stories where articles > 0 and merged_into is null "
             "and title like ? escape '\\' order by last_seen desc, id desc limit ?",
             (pattern, limit))
+
+
+def _with_visible(sources: Sequence[int] | None) -> tuple[str, list[int]]:
+    """SQL keeping the stories with an article of these sources (nothing for None: all)."""
+    clause, params = source_clause(sources, "a.source_id", "a.id")
+    if not clause:
+        return "", []
+    return (f" and exists (select 1 from articles a where a.story_id = stories.id{clause})",
+            params)

@@ -198,6 +198,8 @@ class DiscordAdapter:
             channel=str(interaction.channel_id or ""),
             user=str(interaction.user.id),
             is_admin=is_admin,
+            # Each server is its own community: its sources, answers and channels.
+            tenant=str(interaction.guild_id) if interaction.guild_id else "default",
         )
         deferring = asyncio.Lock()
         progress_shown = False

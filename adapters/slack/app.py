@@ -271,6 +271,8 @@ class SlackAdapter:
                 channel=channel,
                 user=user,
                 is_admin=is_admin,
+                # Each workspace is its own community: its sources, answers and channels.
+                tenant=str(payload.get("team_id") or "") or "default",
             )
             shown = 0
 

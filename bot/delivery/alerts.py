@@ -22,6 +22,7 @@ from bot.errors import UserError
 from bot.models import Citation, PersonMention, Reply, ReplyItem, StoredPerson, iso_date
 from bot.nlp.names import name_key, same_entity
 from bot.ports import Store
+from bot.tenancy import DEFAULT, ChannelScope, channel_scope
 
 MAX_WORDS_CHARS = 100
 MAX_ID = 2**63 - 1  # alert numbers are SQLite integers; a longer number names no alert
@@ -109,8 +110,9 @@ def queue_alerts(store: Store, outbox: Outbox) -> int:
         articles = channels.articles_after(low, _BATCH)
         if not articles:
             break
+        scopes: dict[tuple[str, str, str], ChannelScope] = {}
         for article in articles:
-            queued += _process(store, outbox, article)
+            queued += _process(store, outbox, article, scopes)
         if len(articles) < _BATCH:
             break
     if queued:
@@ -118,8 +120,24 @@ def queue_alerts(store: Store, outbox: Outbox) -> int:
     return queued
 
 
-def _process(store: Store, outbox: Outbox, article: dict[str, Any]) -> int:
+def _in_scope(store: Store, outbox: Outbox, alert: dict[str, Any], article: dict[str, Any],
+              scopes: dict[tuple[str, str, str], ChannelScope]) -> bool:
+    """Whether the alert's channel takes this article: its tenant's, routed there, and
+    through that route's filters."""
+    key = (alert.get("tenant") or DEFAULT, alert["platform"], alert["channel"])
+    scope = scopes.get(key)
+    if scope is None:
+        scope = scopes[key] = channel_scope(outbox.store.tenants, *key)
+    sources = scope.sources
+    if sources is not None and int(article.get("source_id") or 0) not in sources:
+        return False
+    return scope.left_out_by(article, outbox.store, store.people_by_ids) is None
+
+
+def _process(store: Store, outbox: Outbox, article: dict[str, Any],
+             scopes: dict[tuple[str, str, str], ChannelScope] | None = None) -> int:
     channels = outbox.store
+    scopes = {} if scopes is None else scopes
     queued = 0
     with channels.transaction():
         alerts = [a for a in channels.all_alerts() if int(a["last_article"] or 0) < article["id"]]
@@ -129,7 +147,8 @@ def _process(store: Store, outbox: Outbox, article: dict[str, Any]) -> int:
         by_id = {p.id: p for p in store.people_by_ids(order)}
         people = [by_id[i] for i in order if i in by_id]
         for alert in alerts:
-            if _matches(store, outbox, alert, article, people):
+            if _in_scope(store, outbox, alert, article, scopes) \
+                    and _matches(store, outbox, alert, article, people):
                 queued += _hit(store, outbox, alert, article, people)
             channels.set_alert_mark(alert["id"], article["id"])
         queued += _update_outlets(outbox, article["story_id"])
@@ -153,7 +172,9 @@ def _hit(store: Store, outbox: Outbox, alert: dict[str, Any], article: dict[str,
         story_id=story_id, alert_id=alert["id"])
     if outbox_id is None:
         return 0
-    channels.add_hit(alert["id"], story_id, outbox_id, len(channels.story_outlets(story_id)))
+    seen = channels.tenants.visible_sources(alert.get("tenant") or DEFAULT)
+    channels.add_hit(alert["id"], story_id, outbox_id,
+                     len(channels.story_outlets(story_id, sources=seen)))
     return 1
 
 
@@ -163,9 +184,11 @@ def _update_outlets(outbox: Outbox, story_id: int) -> int:
     hits = channels.story_hits(story_id)
     if not hits:
         return 0
-    outlets = channels.story_outlets(story_id)
     queued = 0
     for hit in hits:
+        # Only the outlets of the alerted tenant's sources: another's private feed is not named.
+        seen = channels.tenants.visible_sources(hit.get("tenant") or DEFAULT)
+        outlets = channels.story_outlets(story_id, sources=seen)
         if len(outlets) <= int(hit["outlets"] or 0):
             continue
         original = channels.outbox_row(hit["outbox_id"])

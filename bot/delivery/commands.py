@@ -48,18 +48,18 @@ def channel_handlers(bot: Desk) -> dict[str, Handler]:
     # ---------------------------------------------------------------- digest
 
     def preview(r: Request) -> Reply:
-        plan = digest.plan_digest(store, outbox, r.platform, r.channel, zone(r))
+        plan = digest.plan_digest(store, outbox, r.platform, r.channel, zone(r), r.tenant)
         if plan.reply is None:
             return digest.no_news_reply(plan, zone(r))
         return plan.reply
 
     def why(r: Request) -> Reply:
-        plan = digest.plan_digest(store, outbox, r.platform, r.channel, zone(r))
+        plan = digest.plan_digest(store, outbox, r.platform, r.channel, zone(r), r.tenant)
         return digest.why_reply(store, outbox, plan, zone(r))
 
     def post_now(r: Request) -> Reply:
         outbox_id, plan = digest.queue_digest(store, outbox, r.platform, r.channel,
-                                              timezone=zone(r))
+                                              timezone=zone(r), tenant=r.tenant)
         if outbox_id is None:
             return digest.no_news_reply(plan, zone(r))
         n = len(plan.stories)
@@ -71,9 +71,14 @@ def channel_handlers(bot: Desk) -> dict[str, Handler]:
 
     def schedule_digest(r: Request) -> Reply:
         schedule = parse_schedule(r.args, default_zone)
+        cap = bot.settings.tenants.max_schedules
+        if channels.schedule(r.platform, r.channel) is None \
+                and channels.count_schedules(r.tenant) >= cap:
+            raise UserError(f"This community has {cap:,} digest schedules, the most one may "
+                            f"(config key tenants.max_schedules): /schedule off one first.")
         now = outbox.now()
         channels.set_schedule(r.platform, r.channel, schedule.spec, schedule.timezone,
-                              iso(now), r.user)
+                              iso(now), r.user, r.tenant)
         channels.set_say_no_news(r.platform, r.channel, schedule.say_no_news)
         outbox.schedules_changed()
         upcoming = next_slot(schedule.trigger(), now)
@@ -120,9 +125,13 @@ def channel_handlers(bot: Desk) -> dict[str, Handler]:
         for existing in channels.alerts_in(r.platform, r.channel):
             if existing["words"].casefold() == words.casefold():
                 return Reply.text(f"Already watching {words!r} here (alert {existing['id']}).")
+        cap = bot.settings.tenants.max_alerts
+        if channels.count_alerts(r.tenant) >= cap:
+            raise UserError(f"This community has {cap:,} alerts, the most one may "
+                            f"(config key tenants.max_alerts): /alert remove one first.")
         person = alerts.resolve_person(store, words)
         alert_id = channels.add_alert(r.platform, r.channel, words, person.id if person else None,
-                                      iso(outbox.now()), r.user)
+                                      iso(outbox.now()), r.user, r.tenant)
         what = (f"mention {person.name} (however spelled)" if person
                 else f"mention {words!r}")
         return Reply.text(f"Alert {alert_id}: new articles that {what} are posted here, "

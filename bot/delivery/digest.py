@@ -16,6 +16,7 @@ from bot.models import Reply, ReplyItem
 from bot.nlp.summary import Candidate, summarize
 from bot.ports import Store
 from bot.stories.answers import story_title
+from bot.tenancy import DEFAULT, ChannelScope, channel_scope
 
 MAX_STORIES = 5
 MAX_EVENTS = 3
@@ -37,6 +38,9 @@ class DigestPlan:
     # stories covered before with something new: {"id", "articles", "new": [what is new]}
     updates: list[dict[str, Any]] = field(default_factory=list)
     reply: Reply | None = None
+    # new articles of the channel's sources that a route's filter left out, with "why"
+    filtered: list[dict[str, Any]] = field(default_factory=list)
+    scope: ChannelScope | None = None
 
     @property
     def left_out(self) -> list[dict[str, Any]]:
@@ -46,7 +50,7 @@ class DigestPlan:
 
     @property
     def last_article_id(self) -> int:
-        return max((a["id"] for a in self.articles), default=0)
+        return max((a["id"] for a in self.articles + self.filtered), default=0)
 
 
 def _when(at: str | None, zone: str) -> str:
@@ -62,12 +66,21 @@ def zone_of(outbox: Outbox, platform: str, channel: str, default: str) -> str:
 
 
 def plan_digest(store: Store, outbox: Outbox, platform: str, channel: str,
-                timezone: str = "UTC") -> DigestPlan:
-    """Read what is new for the channel since its last digest and render it."""
+                timezone: str = "UTC", tenant: str = DEFAULT) -> DigestPlan:
+    """Read what is new for the channel since its last digest and render it: the articles of
+    the sources routed to it (through their filters), else of every source of its tenant."""
     channels = outbox.store
     state = channels.channel(platform, channel)
     plan = DigestPlan(platform, channel, state["last_digest_at"])
-    articles = channels.articles_after(int(state["last_digest_article"] or 0), MAX_ARTICLES)
+    plan.scope = scope = channel_scope(channels.tenants, tenant, platform, channel)
+    articles = []
+    for article in channels.articles_after(int(state["last_digest_article"] or 0),
+                                           MAX_ARTICLES, sources=scope.sources):
+        why = scope.left_out_by(article, channels, store.people_by_ids)
+        if why is None:
+            articles.append(article)
+        else:
+            plan.filtered.append({**article, "why": why})
     plan.articles = articles
     covered = channels.covered_stories(platform, channel,
                                        sorted({a["story_id"] for a in articles}))
@@ -229,7 +242,7 @@ def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> 
     if outlets:
         items.append(ReplyItem("Read: " + ", ".join(f"{name} ({n})"
                                                      for name, n in outlets.most_common(12))))
-    polled = outbox.store.count_enabled_sources()
+    polled = outbox.store.count_enabled_sources(plan.scope.sources if plan.scope else None)
     if polled:
         items.append(ReplyItem(f"{polled} source{'s' if polled != 1 else ''} polled; "
                                f"/source list shows their health"))
@@ -243,12 +256,26 @@ def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> 
     for copy in left[:8]:
         items.append(ReplyItem(f"Left out: {copy['title'] or '(untitled)'}",
                                "copy of a story already covered", citer.cite([copy["id"]])))
+    filtered = plan.filtered
+    refs.update(store.refs(a["id"] for a in filtered[:8]))
+    names = plan.scope.names if plan.scope else {}
+    for article in filtered[:8]:
+        source = names.get(int(article.get("source_id") or 0), "")
+        items.append(ReplyItem(f"Filtered out: {article['title'] or '(untitled)'}",
+                               f"{article['why']} (filter of source "
+                               f"{source or article.get('source') or '?'} here)",
+                               citer.cite([article["id"]])))
+    if plan.scope is not None and plan.scope.routed:
+        items.append(ReplyItem(f"Routed here: {', '.join(sorted(plan.scope.names.values()))}"))
     footer = (f"{len(left) - 8} more copies left out. " if len(left) > 8 else "")
+    footer += (f"{len(filtered) - 8} more filtered out. " if len(filtered) > 8 else "")
     footer += "Copies of a story a digest already covered are left out."
     data = {"since": plan.since_at, "new_articles": len(plan.articles),
             "new_stories": len(plan.stories), "outlets": dict(outlets),
             "new_story_ids": list(plan.stories), "updated_stories": n_updated,
-            "left_out": [refs[a["id"]].to_json() for a in left if a["id"] in refs]}
+            "left_out": [refs[a["id"]].to_json() for a in left if a["id"] in refs],
+            "filtered_out": [{**refs[a["id"]].to_json(), "why": a["why"]}
+                             for a in filtered if a["id"] in refs]}
     return Reply("Why this digest", tuple(items), citer.citations(), footer, data=data)
 
 
@@ -257,7 +284,8 @@ def why_reply(store: Store, outbox: Outbox, plan: DigestPlan, timezone: str) -> 
 
 def queue_digest(store: Store, outbox: Outbox, platform: str, channel: str, *,
                  timezone: str = "UTC", slot_at: datetime | None = None,
-                 say_no_news: bool = False) -> tuple[int | None, DigestPlan]:
+                 say_no_news: bool = False, tenant: str = DEFAULT
+                 ) -> tuple[int | None, DigestPlan]:
     """Decide and record a digest post in one transaction; return (outbox id or None, plan).
 
     A scheduled digest's nonce comes from its slot, so the same slot is never queued twice,
@@ -266,7 +294,7 @@ def queue_digest(store: Store, outbox: Outbox, platform: str, channel: str, *,
     channels = outbox.store
     now = outbox.now()
     with channels.transaction():
-        plan = plan_digest(store, outbox, platform, channel, timezone)
+        plan = plan_digest(store, outbox, platform, channel, timezone, tenant)
         reply = plan.reply or (no_news_reply(plan, timezone) if say_no_news else None)
         outbox_id = None
         if reply is not None:
@@ -310,7 +338,8 @@ def run_due(store: Store, outbox: Outbox, only: tuple[str, str] | None = None) -
                     or fresh["spec"] != row["spec"]:
                 continue
             outbox_id, _ = queue_digest(store, outbox, row["platform"], row["channel"],
-                                        timezone=row["timezone"], slot_at=slot, say_no_news=say)
+                                        timezone=row["timezone"], slot_at=slot, say_no_news=say,
+                                        tenant=row.get("tenant") or DEFAULT)
         if outbox_id is not None:
             queued.append(outbox_id)
     if queued:

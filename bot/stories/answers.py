@@ -45,12 +45,17 @@ def _refs(store: Store, ids: Sequence[int]) -> dict[int, SourceRef]:
     return refs
 
 
-def story_title(store: Store, story: dict[str, Any]) -> str:
-    """Its most representative headline; a story of title-less articles shows a sentence."""
+def story_title(store: Store, story: dict[str, Any],
+                sources: Sequence[int] | None = None) -> str:
+    """Its most representative headline; a story of title-less articles shows a sentence.
+    With `sources` (a tenant's), only their articles' headlines are shown."""
     title = story.get("title") or ""
+    if sources is not None:
+        seen = store.story_article_ids(int(story["id"]), limit=1, sources=sources)
+        title = ((store.article(seen[0]) or {}).get("title") or "") if seen else ""
     if looks_like_headline(title):
         return title
-    first = store.story_article_ids(int(story["id"]), limit=1)
+    first = store.story_article_ids(int(story["id"]), limit=1, sources=sources)
     row = store.article(first[0]) if first else None
     return (first_sentence(row["text"]) if row else "") or f"Story {story['id']}"
 
@@ -62,10 +67,11 @@ def parse_story_id(text: str, what: str = "story") -> int:
     return int(match.group(1))
 
 
-def _live(store: Store, story_id: int) -> dict[str, Any]:
+def _live(store: Store, story_id: int, sources: Sequence[int] | None = None) -> dict[str, Any]:
     live = store.live_story(story_id)
     story = store.story(live) if live is not None else None
-    if story is None or not story["articles"]:
+    if story is None or not story["articles"] or (
+            sources is not None and not store.story_article_ids(live, 1, sources=sources)):
         raise UserError(f"There is no story {story_id}; /stories lists them.")
     return story
 
@@ -73,39 +79,41 @@ def _live(store: Store, story_id: int) -> dict[str, Any]:
 # --------------------------------------------------------------------- /stories
 
 
-def stories(store: Store, topic: str, *, full: bool = False) -> Reply:
+def stories(store: Store, topic: str, *, full: bool = False,
+            sources: Sequence[int] | None = None) -> Reply:
     """Recent stories (or those about a topic): title, outlets, articles, first and last seen.
 
     full (what `newsdesk ask --json` asks for) lists every story with every article.
     """
     topic = topic.strip()
     if full and not topic:
-        rows = store.recent_stories(limit=10**9)
+        rows = store.recent_stories(limit=10**9, sources=sources)
     elif topic:
-        story_ids = store.stories_of_articles(store.search_articles(topic, TOPIC_ARTICLES))
+        story_ids = store.stories_of_articles(store.search_articles(topic, TOPIC_ARTICLES,
+                                                                    sources=sources))
         rows = [r for chunk in _chunks(story_ids) for r in store.stories_by_ids(chunk)]
         rows.sort(key=lambda r: (r["last_seen"] or "", r["id"]), reverse=True)
     else:
-        rows = store.recent_stories(limit=MAX_STORIES)
+        rows = store.recent_stories(limit=MAX_STORIES, sources=sources)
     if not rows:
-        return _empty(store, "stories", Scope(topic, []))
-    total = len(rows) if (full or topic) else store.count_stories()
+        return _empty(store, "stories", Scope(topic, []), sources)
+    total = len(rows) if (full or topic) else store.count_stories(sources=sources)
     shown = rows if full else rows[:MAX_STORIES]
     members: dict[int, list[int]] = {}
     if full and not topic:
-        for story_id, article_id in store.all_story_members():
+        for story_id, article_id in store.all_story_members(sources=sources):
             members.setdefault(story_id, []).append(article_id)
     else:
         for row in shown:
-            members[row["id"]] = store.story_article_ids(row["id"])
+            members[row["id"]] = store.story_article_ids(row["id"], sources=sources)
     outlets: dict[int, list[str]] = {}
     for chunk in _chunks([r["id"] for r in shown]):
-        outlets.update(store.story_outlets_of(chunk))
+        outlets.update(store.story_outlets_of(chunk, sources=sources))
     refs = _refs(store, [a for r in shown for a in members.get(r["id"], [])])
     citer = _Citer(refs)
     items, data = [], []
     for row in shown:
-        title = story_title(store, row)
+        title = story_title(store, row, sources)
         ids = members.get(row["id"], [])
         names = outlets.get(row["id"], [])
         data.append({"id": row["id"], "title": title, "outlets": names,
@@ -157,21 +165,22 @@ def _firsts(store: Store, ids: Sequence[int], refs: dict[int, SourceRef],
     return list(outlets.values())
 
 
-def story_card(store: Store, text: str) -> Reply:
+def story_card(store: Store, text: str, *, sources: Sequence[int] | None = None) -> Reply:
     """One story across its outlets: summary, timeline, people, quotes, outlets' firsts."""
-    story = _live(store, parse_story_id(text))
+    story = _live(store, parse_story_id(text), sources)
     story_id = int(story["id"])
-    ids = store.story_article_ids(story_id, limit=CARD_ARTICLES)
+    ids = store.story_article_ids(story_id, limit=CARD_ARTICLES, sources=sources)
     refs = store.refs(ids)
     citer = _Citer(refs)
     items: list[ReplyItem] = []
     # The summary is prepared when the story changes (bot/stories/prepare.py), not per ask.
-    picked = distinct(summaries(store, [story_id]).get(story_id, []))[:CARD_SUMMARY]
+    picked = distinct(summaries(store, [story_id], sources=sources).get(story_id, []))
+    picked = picked[:CARD_SUMMARY]
     refs.update(store.refs(a for p in picked for a in p["article_ids"] if a not in refs))
     for sentence in picked:
         items.append(ReplyItem(sentence["text"], "", citer.cite(sentence["article_ids"])))
     detail_ids = sample(ids, CARD_DETAIL_ARTICLES)
-    events = _event_groups(timeline_rows(store, [story_id]))
+    events = _event_groups(timeline_rows(store, [story_id], sources=sources))
     best = sorted(events, key=lambda g: -len(g["article_ids"]))[:CARD_EVENTS]
     for group in sorted(best, key=lambda g: g["date"]):
         items.append(ReplyItem(f"{group['date']}: {group['text']}", "timeline",
@@ -190,7 +199,7 @@ def story_card(store: Store, text: str) -> Reply:
     for outlet in firsts[:8]:
         items.append(ReplyItem(f"{outlet['name']}: {', '.join(outlet['added']) or 'same facts'}",
                                "outlet", citer.cite([outlet["first_article"]["id"]])))
-    title = story_title(store, story)
+    title = story_title(store, story, sources)
     n, k = len(ids), len(firsts)
     span = story["first_seen"] if story["first_seen"] == story["last_seen"] \
         else f"{story['first_seen']} to {story['last_seen']}"
@@ -216,23 +225,26 @@ def story_card(store: Store, text: str) -> Reply:
 # ------------------------------------------------------------------ admin undo
 
 
-def _article(store: Store, text: str) -> dict[str, Any]:
+def _article(store: Store, text: str, sources: Sequence[int] | None = None) -> dict[str, Any]:
     match = re.fullmatch(r"\s*#?(\d{1,12})\s*", text)
     row = store.article(int(match.group(1))) if match else None
+    if row is not None and sources is not None \
+            and int(row.get("source_id") or 0) not in set(sources):
+        row = None  # another community's article is no article here
     if row is None:
         raise UserError("Give an article number from /story ID --json or /stories --json, "
                         "for example /story split 31.")
     return row
 
 
-def move(store: Store, args: str) -> Reply:
+def move(store: Store, args: str, *, sources: Sequence[int] | None = None) -> Reply:
     """/story move ARTICLE STORY: the article belongs to that story after all."""
     parts = args.split()
     if len(parts) != 2:
         raise UserError("/story move takes an article and a story, for example "
                         "/story move 31 12.")
-    article = _article(store, parts[0])
-    story = _live(store, parse_story_id(parts[1]))
+    article = _article(store, parts[0], sources)
+    story = _live(store, parse_story_id(parts[1]), sources)
     if article["story_id"] == story["id"]:
         return Reply.text(f"Article {article['id']} is already in story {story['id']}.",
                           data={"article": article["id"], "story": story["id"]})
@@ -243,9 +255,9 @@ def move(store: Store, args: str) -> Reply:
                       data={"article": article["id"], "story": target})
 
 
-def split(store: Store, args: str) -> Reply:
+def split(store: Store, args: str, *, sources: Sequence[int] | None = None) -> Reply:
     """/story split ARTICLE: the article leaves its story and starts one of its own."""
-    article = _article(store, args)
+    article = _article(store, args, sources)
     if len(store.story_article_ids(int(article["story_id"]), limit=2)) < 2:
         return Reply.text(f"Article {article['id']} is alone in its story already.",
                           data={"article": article["id"], "story": article["story_id"]})

@@ -13,7 +13,7 @@ from psycopg import pq
 from psycopg_pool import ConnectionPool
 
 from bot.errors import StoreError
-from storage.pg.dialect import translate
+from storage.pg.dialect import explicit_id_table, translate
 
 # Every write transaction takes this lock first, so writers queue one at a time as they do on
 # SQLite (BEGIN IMMEDIATE): the stores' check-then-insert steps (an article already stored? a
@@ -118,6 +118,15 @@ class PgDatabase:
         cursor = self._connection().cursor()
         try:
             cursor.execute(query, tuple(params) if not isinstance(params, dict) else params)
+            table = explicit_id_table(sql)
+            if table is not None:
+                # A row with its own id (a subscription numbered as its source): the identity
+                # sequence moves past it, or a later row would be given the same id.
+                result = PgCursor(cursor, gives_id)
+                self._conn.execute(
+                    f"select setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"greatest((select max(id) from {table}), 1))")
+                return result
         except psycopg.OperationalError as exc:
             if self._conn.broken:
                 raise self._lost(exc) from None

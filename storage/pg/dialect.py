@@ -14,7 +14,7 @@ from functools import lru_cache
 
 # Tables whose rows have a generated `id` (their inserts return it, as SQLite's lastrowid).
 ID_TABLES = frozenset({"sources", "stories", "articles", "people", "times", "events", "quotes",
-                       "alerts", "outbox"})
+                       "alerts", "outbox", "subscriptions", "routes", "route_filters"})
 
 _IGNORE = re.compile(r"^\s*insert\s+or\s+ignore\s+into\s", re.I)
 _INSERT = re.compile(r"^\s*insert\s+into\s+(\w+)\s*\(([^)]*)\)", re.I)
@@ -48,6 +48,15 @@ def _qualify_update(sql: str, table: str, columns: list[str]) -> str:
                                f"{table}.{column}", right)
         assignments.append(left + eq + right)
     return head + ",".join(assignments)
+
+
+def explicit_id_table(sql: str) -> str | None:
+    """The id table an INSERT gives its own ids to (its sequence must then move past them)."""
+    insert = _INSERT.match(sql)
+    if insert and insert[1].lower() in ID_TABLES and "id" in [
+            c.strip().strip('"').lower() for c in insert[2].split(",")]:
+        return insert[1].lower()
+    return None
 
 
 @lru_cache(maxsize=2048)

@@ -139,6 +139,33 @@ MAIN: list[tuple[str, list[str]]] = [
         "create table story_df (key text primary key, df integer)",
     ]),
     ("m010_channels_drop_scope", ["alter table channels drop column if exists scope"]),
+    ("m011_tenants_subscriptions", [
+        f"create table subscriptions (id {ID}, tenant text not null, "
+        "source_id bigint not null references sources (id), name text, platform text, "
+        "channel text, added_by text, added_at text, removed_at text)",
+        "create index idx_subscriptions_tenant_source_id on subscriptions (tenant, source_id)",
+        "create index idx_subscriptions_source_id on subscriptions (source_id)",
+        "insert into subscriptions (id, tenant, source_id, name, platform, channel, added_by, "
+        "added_at) select id, 'default', id, name, platform, channel, added_by, added_at "
+        "from sources",
+        "select setval(pg_get_serial_sequence('subscriptions', 'id'), "
+        "greatest((select max(id) from subscriptions), 1))",
+        f"create table routes (id {ID}, subscription_id bigint references subscriptions (id), "
+        "platform text, channel text, created_at text, created_by text)",
+        "create unique index idx_routes_subscription_id_platform_channel on routes "
+        "(subscription_id, platform, channel)",
+        "create index idx_routes_platform_channel on routes (platform, channel)",
+        f"create table route_filters (id {ID}, route_id bigint references routes (id), "
+        "mode text, kind text, value text, person_id bigint)",
+        "create index idx_route_filters_route_id on route_filters (route_id)",
+        "create table tenant_channels (platform text, channel text, tenant text, "
+        "primary key (platform, channel))",
+        "create table article_sources (article_id bigint, source_id bigint, "
+        "primary key (article_id, source_id))",
+        "create index idx_article_sources_source_id on article_sources (source_id)",
+        "alter table alerts add column tenant text not null default 'default'",
+        "alter table schedules add column tenant text not null default 'default'",
+    ]),
     ("m012_prepared_answers", [
         "create table prepared_summary (story_id bigint, rank integer, article_id bigint, "
         "source_id bigint, own integer, text text, primary key (story_id, rank, article_id))",

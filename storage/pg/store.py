@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from storage.channels import ChannelStore
 from storage.pg import schema
 from storage.pg.database import PgDatabase, redact
 from storage.sqlite_store import SourceTable, SqliteStore
+from storage.tenants import TenantStore, visible_articles
 
 _CONFIG = "newsdesk_english"
 
@@ -49,22 +51,26 @@ class PgStore(SqliteStore):
     def transaction(self) -> AbstractContextManager[PgDatabase]:  # type: ignore[override]
         return self.db.transaction()  # type: ignore[attr-defined,no-any-return]
 
-    def search_articles(self, topic: str, limit: int = 500) -> list[int]:
+    def search_articles(self, topic: str, limit: int = 500, *,
+                        sources: Sequence[int] | None = None) -> list[int]:
         words = _words(topic)
         if not words:
             return []
+        seen, seen_params = visible_articles(sources, "articles.id")
         ids = [r[0] for r in self.db.execute(
-            f"select id from articles where search @@ plainto_tsquery('{_CONFIG}', ?) "
-            "order by id desc limit ?", (words, limit)
+            f"select id from articles where search @@ plainto_tsquery('{_CONFIG}', ?){seen} "
+            "order by id desc limit ?", (words, *seen_params, limit)
         ).fetchall()]
         person_ids = [r[0] for r in self.db.execute(
             f"select id from people where {schema.PERSON_TSV} @@ plainto_tsquery('simple', ?) "
             "limit 20", (words,)).fetchall()]
         if person_ids:
             marks = ",".join("?" * len(person_ids))
+            seen, seen_params = visible_articles(sources, "article_people.article_id")
             ids += [r[0] for r in self.db.execute(
-                f"select article_id from article_people where person_id in ({marks}) "
-                f"order by article_id desc limit ?", (*person_ids, limit)).fetchall()]
+                f"select article_id from article_people where person_id in ({marks}){seen} "
+                f"order by article_id desc limit ?", (*person_ids, *seen_params, limit)
+            ).fetchall()]
         return sorted(set(ids), reverse=True)[:limit]
 
     def article(self, article_id: int) -> dict[str, Any] | None:
@@ -109,6 +115,13 @@ class PgSourceTable(SourceTable):
                         "where id = ? and lease_by = ?", (source_id, self.holder))
 
 
+class PgTenantStore(TenantStore):
+    """Subscriptions, routes and filters on PostgreSQL: the SQLite table's SQL, translated."""
+
+    def transaction(self) -> AbstractContextManager[PgDatabase]:  # type: ignore[override]
+        return self.db.transaction()  # type: ignore[attr-defined,no-any-return]
+
+
 class PgChannelStore(ChannelStore):
     """Channels, schedules, alerts and the outbox on PostgreSQL.
 
@@ -122,6 +135,7 @@ class PgChannelStore(ChannelStore):
 
     def __init__(self, db: PgDatabase) -> None:  # noqa: D107 - migrated with the store
         self.db = db  # type: ignore[assignment]
+        self.tenants = PgTenantStore(db)
         self._news_only = "and coalesce(backfill, 0) = 0"
         self.claimer = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 

@@ -143,6 +143,7 @@ async def test_a_command_reaches_the_core_as_a_discord_request_from_that_channel
             channel=standin.channel_id,
             user="4242",
             is_admin=False,
+            tenant=standin.guild_id,  # the server is the community
         )
     ]
 

@@ -97,7 +97,8 @@ class Interaction:
 
 
 class DiscordStandIn:
-    """Discord's REST API and gateway for one bot, one guild and one text channel."""
+    """Discord's REST API and gateway for one bot in two guilds, one text channel each
+    (`guild_id`/`channel_id`, and `other_guild_id`/`other_channel_id`)."""
 
     def __init__(
         self,
@@ -114,6 +115,9 @@ class DiscordStandIn:
         self.app_id = snowflake()
         self.guild_id = snowflake()
         self.channel_id = snowflake()
+        # A second server the bot is in: another community, with its own channel.
+        self.other_guild_id = snowflake()
+        self.other_channel_id = snowflake()
         self.owner_id = snowflake()
         self.calls: list[Call] = []
         self.gateway_received: list[dict[str, Any]] = []  # every op the client sent
@@ -441,8 +445,13 @@ class DiscordStandIn:
                 "joined_at": TIMESTAMP, "deaf": False, "mute": False, "flags": 0,
                 "permissions": str(permissions), "nick": None, "avatar": None}
 
-    def _channel(self) -> dict[str, Any]:
-        return {"id": self.channel_id, "type": 0, "guild_id": self.guild_id, "name": "news",
+    def _channel_of(self, guild_id: str) -> str:
+        return self.other_channel_id if guild_id == self.other_guild_id else self.channel_id
+
+    def _channel(self, guild_id: str | None = None) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
+        return {"id": self._channel_of(guild_id), "type": 0, "guild_id": guild_id,
+                "name": "news",
                 "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None,
                 "topic": None, "last_message_id": None, "rate_limit_per_user": 0}
     # fmt: on
@@ -455,6 +464,7 @@ class DiscordStandIn:
         user_id: str | None = None,
         permissions: int = 0,
         typing: str | None = None,
+        guild: str | None = None,
     ) -> Interaction:
         """Dispatch INTERACTION_CREATE for '/who' or '/source add' as typed by a member.
 
@@ -462,7 +472,8 @@ class DiscordStandIn:
         interaction is then an autocomplete request (type 4), answered with choices (type 8).
         """
         parts = command.lstrip("/").split()
-        scope = self.guild_id if self.guild_id in self.commands else None
+        guild = guild or self.guild_id  # guild: which server the member typed it in
+        scope = guild if guild in self.commands else None
         registered = {c["name"]: c for c in self.commands.get(scope, [])}
         if parts[0] not in registered:
             raise LookupError(f"/{parts[0]} was never synced")
@@ -484,7 +495,7 @@ class DiscordStandIn:
         )
         self.interactions[interaction.id] = interaction
         member = self._member(user_id or snowflake(), permissions)
-        payload = self._interaction_create(interaction, data, member)
+        payload = self._interaction_create(interaction, data, member, guild)
         if typing is not None:
             payload["type"] = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
         await self.dispatch("INTERACTION_CREATE", payload)
@@ -546,6 +557,7 @@ class DiscordStandIn:
             self._session_ws = ws
             await self.dispatch("READY", self._ready())
             await self.dispatch("GUILD_CREATE", self._guild())
+            await self.dispatch("GUILD_CREATE", self._guild(self.other_guild_id))
         elif op == OP_RESUME:
             await self.resume_gate.wait()
             if data.get("token") != self.token or data.get("session_id") != self._session_id:
@@ -559,13 +571,15 @@ class DiscordStandIn:
             await self.dispatch("RESUMED", {})
 
     # fmt: off
-    def _guild(self) -> dict[str, Any]:
-        everyone = {"id": self.guild_id, "name": "@everyone", "permissions": "0", "position": 0,
+    def _guild(self, guild_id: str | None = None) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
+        everyone = {"id": guild_id, "name": "@everyone", "permissions": "0", "position": 0,
                     "color": 0, "hoist": False, "managed": False, "mentionable": False}
         return {
-            "id": self.guild_id, "name": "Newsroom", "icon": None, "owner_id": self.owner_id,
+            "id": guild_id, "name": "Newsroom" if guild_id == self.guild_id else "Other club",
+            "icon": None, "owner_id": self.owner_id,
             "unavailable": False, "member_count": 2, "large": False, "roles": [everyone],
-            "channels": [self._channel()], "members": [], "threads": [], "emojis": [],
+            "channels": [self._channel(guild_id)], "members": [], "threads": [], "emojis": [],
             "stickers": [], "features": [], "voice_states": [], "presences": [],
             "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
             "joined_at": TIMESTAMP, "premium_tier": 0, "preferred_locale": "en-US",
@@ -575,19 +589,23 @@ class DiscordStandIn:
         return {
             "v": 10, "user": self.bot_user, "session_id": self._session_id,
             "resume_gateway_url": self.gateway_url, "application": {"id": self.app_id, "flags": 0},
-            "guilds": [{"id": self.guild_id, "unavailable": True}], "private_channels": [],
+            "guilds": [{"id": self.guild_id, "unavailable": True},
+                       {"id": self.other_guild_id, "unavailable": True}],
+            "private_channels": [],
             "relationships": [], "presences": [],
         }
 
     def _interaction_create(self, interaction: Interaction, data: dict[str, Any],
-                            member: dict[str, Any]) -> dict[str, Any]:
+                            member: dict[str, Any], guild: str | None = None) -> dict[str, Any]:
+        guild = guild or self.guild_id
         return {
             "id": interaction.id, "application_id": self.app_id, "type": 2, "data": data,
-            "token": interaction.token, "version": 1, "guild_id": self.guild_id,
-            "channel_id": self.channel_id, "channel": self._channel(), "member": member,
+            "token": interaction.token, "version": 1, "guild_id": guild,
+            "channel_id": self._channel_of(guild), "channel": self._channel(guild),
+            "member": member,
             "app_permissions": str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 16)),
             "locale": "en-US", "guild_locale": "en-US", "entitlements": [], "context": 0,
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": {"0": guild},
             "attachment_size_limit": 8 * 1024 * 1024,  # discord.py requires it
         }
 

@@ -63,6 +63,8 @@ class SlackStandIn:
     signing_secret: str = "standin-signing-secret"
     app_token: str = "xapp-standin-app-token"
     team_id: str = "T0STANDIN"
+    # A second workspace the app is installed in (an org-wide install): another community.
+    other_team_id: str = "T0OTHER"
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[ApiCall] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # bodies sent to response_url
@@ -165,13 +167,14 @@ class SlackStandIn:
         key = (secret or self.signing_secret).encode()
         return "v0=" + hmac.new(key, base, hashlib.sha256).hexdigest()
 
-    def command_payload(self, command: str, text: str, user: str, channel: str) -> dict[str, str]:
+    def command_payload(self, command: str, text: str, user: str, channel: str,
+                        team: str | None = None) -> dict[str, str]:
         number = next(self._ids)
         # Slack sends the typed text with its control characters as entities.
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return {
             "token": "deprecated-verification-token",
-            "team_id": self.team_id,
+            "team_id": team or self.team_id,
             "team_domain": "standin",
             "channel_id": channel,
             "channel_name": "news",
@@ -195,9 +198,10 @@ class SlackStandIn:
         channel: str = "C0NEWS",
         timestamp: int | None = None,
         secret: str | None = None,
+        team: str | None = None,
     ) -> CommandResult:
         """POST a signed slash command as Slack does; sign exactly the bytes sent."""
-        payload = self.command_payload(command, text, user, channel)
+        payload = self.command_payload(command, text, user, channel, team)
         body = urlencode(payload).encode()
         stamp = int(time.time()) if timestamp is None else timestamp
         headers = {
@@ -219,14 +223,15 @@ class SlackStandIn:
             return CommandResult(None, "", False, payload["response_url"])
 
     async def send_socket_command(
-        self, command: str, text: str = "", *, user: str = "U0READER", channel: str = "C0NEWS"
+        self, command: str, text: str = "", *, user: str = "U0READER", channel: str = "C0NEWS",
+        team: str | None = None,
     ) -> CommandResult:
         """Send a `slash_commands` envelope over the connected websocket and await its ack."""
         if not self.socket_connected:
             raise AssertionError("no Socket Mode connection to send the command over")
         assert self._socket is not None
         envelope_id = f"envelope-{next(self._ids)}"
-        payload = self.command_payload(command, text, user, channel)
+        payload = self.command_payload(command, text, user, channel, team)
         ack: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending_acks[envelope_id] = ack
         await self._socket.send_json(
