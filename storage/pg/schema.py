@@ -193,8 +193,8 @@ CHANNELS: list[tuple[str, list[str]]] = [
 # delivering) does not.
 PG_ONLY: list[tuple[str, list[str]]] = [
     ("pg001_outbox_claims", [
-        # Which process is delivering a post, until when (see PgChannelStore.pending).
-        "alter table outbox add column claimed_by text, add column claimed_until text",
+        # Posts still to send, found without reading the sent ones (the claims themselves are
+        # session advisory locks, see PgChannelStore.claim_pending).
         "create index idx_outbox_pending on outbox (id) where sent_at is null "
         "and gave_up_at is null",
     ]),

@@ -126,38 +126,56 @@ class PgChannelStore(ChannelStore):
     """Channels, schedules, alerts and the outbox on PostgreSQL.
 
     Several processes may deliver from one outbox: `claim_pending` claims the rows it returns
-    (FOR UPDATE SKIP LOCKED, a claim that lapses after CLAIM_S), so no two processes hold one
-    post. A process killed while holding posts leaves them to another once the claim lapses;
-    the outbox's in-doubt lookup (bot/delivery/outbox.py) then keeps them from posting twice.
+    with a session advisory lock per post, so no two processes hold one post. The lock lives
+    as long as its holder's connection: a process that is killed loses its claims at once (the
+    outbox's in-doubt lookup, bot/delivery/outbox.py, then keeps its post from going twice),
+    and a slow one keeps them however long it takes.
     """
 
-    CLAIM_S = 300
+    CLAIM_KEY = 0x4E44  # the advisory lock space of outbox claims: (CLAIM_KEY, outbox id)
 
     def __init__(self, db: PgDatabase) -> None:  # noqa: D107 - migrated with the store
         self.db = db  # type: ignore[assignment]
         self.tenants = PgTenantStore(db)
         self._news_only = "and coalesce(backfill, 0) = 0"
-        self.claimer = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._held: set[int] = set()
 
     def claim_pending(self, now: str, limit: int = 50) -> list[dict[str, Any]]:
         """Due posts, oldest first, claimed for this process (none another one holds)."""
-        until = (datetime.fromisoformat(now) + timedelta(seconds=self.CLAIM_S)
-                 ).isoformat(timespec="seconds")
-        rows = self._rows(
-            "update outbox set claimed_by = ?, claimed_until = ? where id in (select id from "
-            "outbox where sent_at is null and gave_up_at is null and (next_attempt_at is null "
-            "or next_attempt_at <= ?) and (claimed_until is null or claimed_until <= ? or "
-            "claimed_by = ?) order by id limit ? for update skip locked) returning *",
-            (self.claimer, until, now, now, self.claimer, limit))
-        return sorted(rows, key=lambda r: r["id"])
+        claimed: list[dict[str, Any]] = []
+        for row in self.pending(now, limit + 4 * limit):
+            if len(claimed) >= limit:
+                break
+            post_id = int(row["id"])
+            if post_id not in self._held:
+                got = self.db.execute_native(  # type: ignore[attr-defined]
+                    "select pg_try_advisory_lock(%s, %s)", (self.CLAIM_KEY, post_id)).fetchone()
+                if not got or not got[0]:
+                    continue  # another process is delivering it
+                self._held.add(post_id)
+            # Read again under the claim: its holder may have sent it since we looked.
+            fresh = self.outbox_row(post_id)
+            if fresh is None or fresh["sent_at"] or fresh["gave_up_at"]:
+                self._unclaim(post_id)
+                continue
+            claimed.append(fresh)
+        return claimed
+
+    def _unclaim(self, post_id: int) -> None:
+        if post_id in self._held:
+            self._held.discard(post_id)
+            self.db.execute_native(  # type: ignore[attr-defined]
+                "select pg_advisory_unlock(%s, %s)", (self.CLAIM_KEY, post_id))
+
+    def mark_sent(self, outbox_id: int, sent_at: str, message_id: str | None) -> None:
+        super().mark_sent(outbox_id, sent_at, message_id)
+        self._unclaim(outbox_id)
 
     def mark_failed(self, outbox_id: int, error: str, retry_at: str | None,
                     gave_up_at: str | None) -> None:
         """As on SQLite, and the claim goes: the retry may be another process's."""
-        with self.transaction() as conn:
-            super().mark_failed(outbox_id, error, retry_at, gave_up_at)
-            conn.execute("update outbox set claimed_by = null, claimed_until = null "
-                         "where id = ?", (outbox_id,))
+        super().mark_failed(outbox_id, error, retry_at, gave_up_at)
+        self._unclaim(outbox_id)
 
     def transaction(self) -> AbstractContextManager[PgDatabase]:  # type: ignore[override]
         return self.db.transaction()  # type: ignore[attr-defined,no-any-return]

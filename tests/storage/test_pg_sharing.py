@@ -26,7 +26,7 @@ def _enqueue(channels, n: int) -> None:  # type: ignore[no-untyped-def]
                          nonce=f"n{i}", created_at=NOW)
 
 
-def test_two_processes_never_claim_the_same_post_until_a_claim_lapses(pg_url: str) -> None:
+def test_two_processes_never_claim_the_same_post_while_its_holder_lives(pg_url: str) -> None:
     first, second = open_configured(pg_url), open_configured(pg_url)
     a, b = channel_store(first), channel_store(second)
     try:
@@ -39,9 +39,11 @@ def test_two_processes_never_claim_the_same_post_until_a_claim_lapses(pg_url: st
         a.mark_sent(mine[0], NOW, "m1")
         a.mark_failed(mine[1], "429", retry_at=NOW, gave_up_at=None)
         assert [r["id"] for r in b.claim_pending(NOW)] == sorted([mine[1], *theirs]), \
-            "a failed post's retry is anyone's"
-        # The holder died: once its claim lapses another process takes its posts.
-        later = "2031-05-08T09:05:01+00:00"
+            "a failed post's retry is anyone's; a sent one is no one's"
+        # However long the holder takes, its posts stay its own; once it dies they are free.
+        later = "2031-05-09T09:00:00+00:00"
+        assert [r["id"] for r in b.claim_pending(later)] == sorted([mine[1], *theirs])
+        first.close()
         assert [r["id"] for r in b.claim_pending(later)] == sorted([*mine[1:], *theirs])
     finally:
         first.close()
