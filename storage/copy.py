@@ -15,10 +15,12 @@ from bot.errors import StoreError
 from storage.backend import backend_name
 
 # Parents before children (articles need sources and stories; aliases need people ...).
-ORDER = ("sources", "stories", "articles", "people", "person_aliases", "person_roles",
+ORDER = ("sources", "subscriptions", "routes", "route_filters", "tenant_channels", "stories",
+         "articles", "article_sources", "people", "person_aliases", "person_roles",
          "article_people", "times", "events", "quotes", "sentences", "article_features",
-         "story_terms", "story_entities", "story_df", "channels", "schedules", "alerts",
-         "outbox", "alert_hits", "digest_items")
+         "story_terms", "story_entities", "story_df", "prepared_stories", "prepared_summary",
+         "prepared_events", "channels", "schedules", "alerts", "outbox", "alert_hits",
+         "digest_items")
 # Bookkeeping of each backend, never copied: migrations are the target's own.
 _SKIP_PREFIXES = ("_sqlite", "sqlite_", "newsdesk_migrations", "articles_fts", "people_fts")
 BATCH = 1000
