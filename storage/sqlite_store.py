@@ -86,7 +86,7 @@ class SqliteStore(StoryTables, PreparedTables):
 
     def count_articles(self, *, sources: Sequence[int] | None = None) -> int:
         clause, params = source_clause(sources)
-        return self.db.execute(f"select count(*) from articles where 1{clause}",
+        return self.db.execute(f"select count(*) from articles where 1 = 1{clause}",
                                params).fetchone()[0]
 
     def save_article(
@@ -413,7 +413,7 @@ class SqliteStore(StoryTables, PreparedTables):
     def _at_most(self, sources: Sequence[int], n: int) -> bool:
         """Whether these sources hold at most n articles (counting stops after n + 1)."""
         clause, params = source_clause(sources)
-        return self.db.execute(f"select count(*) from (select 1 from articles where 1{clause} "
+        return self.db.execute(f"select count(*) from (select 1 from articles where 1 = 1{clause} "
                                f"limit ?)", (*params, n + 1)).fetchone()[0] <= n
 
     def search_articles(self, topic: str, limit: int = 500, *,
@@ -445,7 +445,7 @@ class SqliteStore(StoryTables, PreparedTables):
                         sources: Sequence[int] | None = None) -> list[int]:
         clause, params = source_clause(sources)
         return [r[0] for r in self.db.execute(
-            f"select id from articles where 1{clause} order by id desc limit ?",
+            f"select id from articles where 1 = 1{clause} order by id desc limit ?",
             (*params, limit)).fetchall()]
 
     def people_in(self, article_ids: Sequence[int] | None, limit: int = 25, *,
@@ -457,7 +457,7 @@ class SqliteStore(StoryTables, PreparedTables):
                 and self._at_most(sources, EXACT_PEOPLE_ARTICLES):
             rows = self._rows(
                 f"select person_id id, sum(mentions) mentions from article_people "
-                f"where 1{seen} group by person_id order by mentions desc limit ?",
+                f"where 1 = 1{seen} group by person_id order by mentions desc limit ?",
                 (*seen_params, limit))
             counts = {r["id"]: r["mentions"] for r in rows}
         elif article_ids is None and sources is not None:
@@ -710,6 +710,14 @@ class SourceTable:
         with self.store.transaction() as conn:
             conn.execute("update articles set source_id = null where source_id = ?",
                          (source_id,))
+            # Whoever followed it follows it no more: their routes, filters and links go too.
+            conn.execute("delete from route_filters where route_id in (select r.id from routes r "
+                         "join subscriptions b on b.id = r.subscription_id where b.source_id = ?)",
+                         (source_id,))
+            conn.execute("delete from routes where subscription_id in (select id from "
+                         "subscriptions where source_id = ?)", (source_id,))
+            conn.execute("delete from subscriptions where source_id = ?", (source_id,))
+            conn.execute("delete from article_sources where source_id = ?", (source_id,))
             return conn.execute("delete from sources where id = ?", (source_id,)).rowcount > 0
 
     def article_count(self, source_id: int) -> int:

@@ -287,7 +287,7 @@ class StoryTables:
         """(story id, article id) of every stored article, by story (for the full listing)."""
         clause, params = source_clause(sources)
         return [(r[0], r[1]) for r in self.db.execute(
-            f"select story_id, id from articles where 1{clause} order by story_id, id",
+            f"select story_id, id from articles where 1 = 1{clause} order by story_id, id",
             params).fetchall()]
 
     def stories_titled(self, words: str, limit: int = 25) -> list[dict[str, Any]]:

@@ -116,7 +116,7 @@ class TenantStore:
         nobody ever subscribed to, as one written straight into the table, is polled.)"""
         return {r[0] for r in self.db.conn.execute(
             "select source_id from subscriptions group by source_id "
-            "having sum(removed_at is null) = 0")}
+            "having sum(case when removed_at is null then 1 else 0 end) = 0")}
 
     def tenants(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute(
