@@ -411,19 +411,24 @@ async def test_the_bot_token_never_appears_in_the_logs(
     assert standin.token not in caplog.text
 
 
-async def test_typing_a_name_offers_the_people_in_the_coverage(
-    standin: DiscordStandIn, summit_bot: Any
-) -> None:
+async def _autocompleted(standin: DiscordStandIn, summit_bot: Any, command: str,
+                         options: dict[str, str], typing: str) -> list[dict[str, Any]]:
+    """The responses to a member typing into one option of a command (autocomplete)."""
     adapter = DiscordAdapter(settings_for(standin), summit_bot.handle,
                              guild_ready_timeout_s=0.05, suggest=summit_bot.suggest_names)
     await adapter.start()
     try:
-        interaction = await standin.invoke("/who", {"name": "kim"}, typing="name")
+        interaction = await standin.invoke(command, options, typing=typing)
         await standin.wait_for(lambda: interaction.responses)
     finally:
         await adapter.close()
+    return list(interaction.responses)
 
-    (answer,) = interaction.responses
+
+async def test_typing_a_name_offers_the_people_in_the_coverage(
+    standin: DiscordStandIn, summit_bot: Any
+) -> None:
+    (answer,) = await _autocompleted(standin, summit_bot, "/who", {"name": "kim"}, "name")
     assert answer["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
     offered = [choice["value"] for choice in answer["data"]["choices"]]
     assert offered[0] == "Kim Jong-un", "the most mentioned first"
@@ -540,19 +545,13 @@ async def test_without_the_lookup_discord_would_have_posted_it_twice(
     assert len(standin.channel_messages[standin.channel_id]) == 2
     assert await bot.find_posted(standin.channel_id, "nd-window") is not None
     assert await bot.find_posted(standin.channel_id, "nd-never-sent") is None
+
+
 async def test_typing_words_of_a_story_offers_its_title_and_sends_its_number(
     standin: DiscordStandIn, summit_bot: Any
 ) -> None:
-    adapter = DiscordAdapter(settings_for(standin), summit_bot.handle,
-                             guild_ready_timeout_s=0.05, suggest=summit_bot.suggest_names)
-    await adapter.start()
-    try:
-        interaction = await standin.invoke("/story show", {"story": "russia"}, typing="story")
-        await standin.wait_for(lambda: interaction.responses)
-    finally:
-        await adapter.close()
-
-    (answer,) = interaction.responses
+    (answer,) = await _autocompleted(standin, summit_bot, "/story show", {"story": "russia"},
+                                     "story")
     assert answer["type"] == 8
     [choice] = answer["data"]["choices"]
     # The member sees the story's headline (one of its articles'); the command gets its number.
