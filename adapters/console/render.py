@@ -7,6 +7,7 @@ import re
 from rich.console import Group
 from rich.text import Text
 
+from bot.bidi import without_direction_controls
 from bot.models import Reply
 
 # Terminal control characters (ESC starts colour changes, screen clears and OSC 8 hyperlinks
@@ -16,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _plain(text: str) -> str:
     """Article text with nothing a terminal would act on: only newlines and tabs remain."""
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", without_direction_controls(text))
 
 
 def render_reply(reply: Reply) -> Group:

@@ -6,6 +6,7 @@ import re
 
 import discord
 
+from bot.bidi import without_direction_controls
 from bot.models import Reply, ReplyItem
 
 # Discord's documented embed limits.
@@ -42,8 +43,8 @@ _ALL = re.compile(rf"{_MARKUP}|{_LINE_START}", re.MULTILINE)
 
 
 def defuse(text: str) -> str:
-    """Neutralise mention syntax so text from articles can ping nobody."""
-    return _MENTION.sub("@" + ZWSP, text)
+    """Neutralise mention syntax (and direction overrides) so article text pings nobody."""
+    return _MENTION.sub("@" + ZWSP, without_direction_controls(text))
 
 
 def _backslashed(match: re.Match[str]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from bot.bidi import without_direction_controls
+
 # Slack's control characters; escaping them turns <!channel>, <@U123>, <#C1> and
 # <url|label> into inert text. Only these three are decoded by Slack, so nothing else.
 _CONTROL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -23,6 +25,7 @@ _LABEL_BAR = "\u2223"
 
 
 def _defuse(text: str) -> str:
+    text = without_direction_controls(text)
     return _BROADCAST.sub(lambda m: "@" + _ZERO_WIDTH_SPACE + m.group(1), text)
 
 

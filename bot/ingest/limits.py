@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.bidi import without_direction_controls
 from bot.config import IngestSettings
 from bot.models import ArticleDraft
 
@@ -36,7 +37,7 @@ def current() -> IngestSettings:
 def clean_text(text: str) -> str:
     """Text that SQLite and spaCy can take: lone surrogates and control characters replaced."""
     # A lone surrogate (from JSON "\ud800" or a char reference) cannot be encoded as UTF-8.
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = without_direction_controls(_LONE_SURROGATE.sub("\ufffd", text))
     return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 

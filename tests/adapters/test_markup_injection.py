@@ -118,6 +118,39 @@ def test_the_console_passes_no_terminal_escape_sequence(place: str) -> None:
     assert "click" in shown  # the words themselves stay
 
 
+# An override reverses what follows it: "moc.live" shows as "evil.com", and everything after
+# it on the line (our own "Sources" words included) reads backwards until a pop that never comes.
+SPOOF = "Kim \u202egnp.evil.moc\u202c meets \u2067Putin\u2069 \u202b\u202d here"
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _every_shown_text(place: str) -> dict[str, str]:
+    reply = reply_with(SPOOF, place)
+    slack = slack_render(reply)
+    return {
+        "discord": embed_markdown(discord_render(reply).to_dict()),
+        "slack": "\n".join([slack.text, str(slack.blocks)]),
+        "console": reply_as_text(reply),
+    }
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_no_platform_shows_a_direction_override_from_an_article(place: str) -> None:
+    for platform, shown in _every_shown_text(place).items():
+        assert not DIRECTION_CONTROLS.search(shown), (platform, shown)
+        assert "Putin" in shown and "meets" in shown, (platform, shown)  # the words stay
+
+
+def test_an_ingested_headline_keeps_no_direction_override() -> None:
+    from bot.ingest.limits import cap_draft
+
+    [draft] = read_file(DEMO_DIR / "2019-04-27-kim-returns-home.md")
+    stored = cap_draft(replace(draft, title=SPOOF, text=SPOOF + "\n\n" + draft.text))
+
+    assert not DIRECTION_CONTROLS.search(stored.title + stored.text)
+    assert stored.title.startswith("Kim gnp.evil.moc meets Putin")
+
+
 def test_discord_markdown_still_reads_as_written() -> None:
     embed = discord_render(reply_with("**Kim** [says](x) > 1. #1 <#123>", "item"))
 
