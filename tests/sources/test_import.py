@@ -14,9 +14,8 @@ from aiohttp import web
 from adapters.discord import DiscordAdapter
 from bot.app import Newsdesk
 from bot.config import DiscordSettings, FetchSettings, Settings, SourcesSettings, StorageSettings
-from bot.ingest.polite import HostLimiter
-from bot.models import Request
 from tests.fakes.discord_standin import DiscordStandIn
+from tests.local_site import admin, local_site, site_bot
 
 MANAGE_GUILD = 1 << 5
 EPHEMERAL = 1 << 6
@@ -43,36 +42,20 @@ async def site() -> AsyncIterator[Site]:
     async def feed(request: web.Request) -> web.Response:
         return web.Response(text=RSS, content_type="application/rss+xml")
 
-    app = web.Application()
-    app.add_routes([web.get("/feeds.opml", opml), web.get("/feed/{n}.xml", feed)])
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    state.base = f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
-    yield state
-    await runner.cleanup()
+    async with local_site([web.get("/feeds.opml", opml),
+                           web.get("/feed/{n}.xml", feed)]) as state.base:
+        yield state
 
 
 def _bot(tmp_path, max_import: int = 500) -> Newsdesk:
-    # The test server is on 127.0.0.1: only that address is let through the guard.
-    settings = Settings(storage=StorageSettings(path=str(tmp_path / "news.db")),
-                        fetch=FetchSettings(timeout_s=5, allow_networks=("127.0.0.1/32",)),
-                        sources=SourcesSettings(max_import=max_import))
-    bot = Newsdesk(settings)
-    bot.sources.limiter = HostLimiter(min_delay_s=0.01)
-    return bot
-
-
-def _admin(command: str, args: str = "") -> Request:
-    return Request(command, args, platform="slack", channel="C1", user="U1", is_admin=True)
+    return site_bot(tmp_path, sources=SourcesSettings(max_import=max_import))
 
 
 async def test_an_import_over_the_limit_is_refused_whole_naming_the_key(tmp_path, site):
     site.outlines = [(f"Feed {n}", f"{site.base}/feed/{n}.xml") for n in range(4)]
     bot = _bot(tmp_path, max_import=3)
 
-    reply = await bot.handle(_admin("source import", f"{site.base}/feeds.opml"))
+    reply = await bot.handle(admin("source import", f"{site.base}/feeds.opml"))
 
     assert reply.error
     assert "lists 4 feeds" in reply.title and "at most 3" in reply.title
@@ -84,7 +67,7 @@ async def test_an_import_at_the_limit_is_taken(tmp_path, site):
     site.outlines = [(f"Feed {n}", f"{site.base}/feed/{n}.xml") for n in range(3)]
     bot = _bot(tmp_path, max_import=3)
 
-    reply = await bot.handle(_admin("source import", f"{site.base}/feeds.opml"))
+    reply = await bot.handle(admin("source import", f"{site.base}/feeds.opml"))
 
     assert reply.title.startswith("Imported 3 feeds;"), reply.title
     assert len(bot.sources.table.all()) == 3
@@ -115,7 +98,7 @@ async def test_private_and_malformed_addresses_are_refused_at_import_in_one_summ
     ]
     bot = _bot(tmp_path)
 
-    reply = await bot.handle(_admin("source import", f"{site.base}/feeds.opml"))
+    reply = await bot.handle(admin("source import", f"{site.base}/feeds.opml"))
 
     assert not reply.error, reply.title
     assert reply.title.startswith("Imported 1 feed (5 refused)"), reply.title
@@ -136,7 +119,7 @@ async def test_an_import_too_large_for_one_message_lists_ten_refusals_and_counts
     site.outlines = [(f"Router {n}", f"http://10.0.0.{n}/feed.xml") for n in range(1, 15)]
     bot = _bot(tmp_path)
 
-    reply = await bot.handle(_admin("source import", f"{site.base}/feeds.opml"))
+    reply = await bot.handle(admin("source import", f"{site.base}/feeds.opml"))
 
     assert reply.title.startswith("Imported 0 feeds (14 refused)")
     assert len(reply.items) == 10 and "4 more refused" in reply.footer

@@ -13,11 +13,10 @@ import pytest
 from aiohttp import web
 
 from bot.app import Newsdesk
-from bot.config import FetchSettings, IngestSettings, Settings, StorageSettings
+from bot.config import IngestSettings
 from bot.ingest import probe as probe_module
 from bot.ingest.limits import TRUNCATED_MARK
-from bot.ingest.polite import HostLimiter
-from bot.models import Request
+from tests.local_site import admin, local_site, site_bot
 
 PARAGRAPH = (
     "The regional water board voted on Tuesday to raise reservoir levels ahead of the dry "
@@ -84,34 +83,18 @@ async def feeds() -> AsyncIterator[Feeds]:
         return web.Response(text=state.bodies[name], content_type="application/rss+xml",
                             headers={"ETag": etag})
 
-    app = web.Application()
     async def page(request: web.Request) -> web.Response:
         name = f"story/{request.match_info['n']}"
         if name not in state.bodies:
             return web.Response(status=404)
         return web.Response(text=state.bodies[name], content_type="text/html")
 
-    app.add_routes([web.get("/story/{n}", page), web.get("/{name}", serve)])
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    state.base = f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
-    yield state
-    await runner.cleanup()
+    async with local_site([web.get("/story/{n}", page), web.get("/{name}", serve)]) as state.base:
+        yield state
 
 
 def _bot(tmp_path, **ingest) -> Newsdesk:
-    settings = Settings(storage=StorageSettings(path=str(tmp_path / "news.db")),
-                        fetch=FetchSettings(timeout_s=10, allow_networks=("127.0.0.1/32",)),
-                        ingest=IngestSettings(**ingest))
-    bot = Newsdesk(settings)
-    bot.sources.limiter = HostLimiter(min_delay_s=0.01)
-    return bot
-
-
-def _admin(command: str, args: str = "") -> Request:
-    return Request(command, args, platform="slack", channel="C1", user="U1", is_admin=True)
+    return site_bot(tmp_path, fetch={"timeout_s": 10}, ingest=IngestSettings(**ingest))
 
 
 def _titles(bot: Newsdesk) -> list[str]:
@@ -124,7 +107,7 @@ async def test_a_huge_item_is_cut_at_a_paragraph_and_the_rest_of_the_feed_is_sto
                                      _item(3, _story(3))])
     assert len(feeds.bodies["feed.xml"]) > 1_200_000
     bot = _bot(tmp_path, max_article_chars=20_000)
-    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    reply = await bot.handle(admin("source add", f"{feeds.base}/feed.xml"))
     assert not reply.error, reply.title
     assert "3 new articles stored" in reply.items[0].text
     assert _titles(bot) == ["Story 1", "Story 2", "Story 3"]
@@ -133,8 +116,8 @@ async def test_a_huge_item_is_cut_at_a_paragraph_and_the_rest_of_the_feed_is_sto
     assert huge["text"].endswith("\n\n" + TRUNCATED_MARK)
     # Cut between paragraphs: the last kept paragraph is whole.
     assert huge["text"].removesuffix("\n\n" + TRUNCATED_MARK).endswith(".")
-    checked = await bot.handle(_admin("source check", "1"))
-    assert "ok" in (await bot.handle(_admin("source list"))).items[0].detail, checked.title
+    checked = await bot.handle(admin("source check", "1"))
+    assert "ok" in (await bot.handle(admin("source list"))).items[0].detail, checked.title
 
 
 async def test_a_huge_page_behind_a_summary_only_item_is_cut_too(tmp_path, feeds):
@@ -144,7 +127,7 @@ async def test_a_huge_page_behind_a_summary_only_item_is_cut_too(tmp_path, feeds
                                f"<h1>Story 1</h1>{HUGE_BODY}</article></body></html>")
     assert len(feeds.bodies["story/1"]) > 1_200_000
     bot = _bot(tmp_path, max_article_chars=20_000)
-    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    reply = await bot.handle(admin("source add", f"{feeds.base}/feed.xml"))
     assert not reply.error, reply.title
     rows = {r["title"]: r for r in bot.store._rows("select title, text, summary_only "
                                                     "from articles")}
@@ -169,7 +152,7 @@ async def test_an_item_that_cannot_be_analysed_costs_only_itself(tmp_path, feeds
     feeds.bodies["feed.xml"] = _rss([_item(1, _story(1)), _item(2, "<p>POISON pill.</p>"),
                                      _item(3, _story(3))])
     bot = _bot(tmp_path)
-    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    reply = await bot.handle(admin("source add", f"{feeds.base}/feed.xml"))
     assert not reply.error, reply.title
     assert _titles(bot) == ["Story 1", "Story 3"]
     assert any("“Story 2”" in item.text and "could not be" in item.text for item in reply.items)
@@ -203,7 +186,7 @@ async def test_a_long_feed_is_read_newest_first_a_capped_number_per_poll(tmp_pat
     # 25 items, listed oldest first, so "newest first" is not just the feed's order.
     feeds.bodies["feed.xml"] = _rss([_item(n, _story(n)) for n in range(1, 26)])
     bot = _bot(tmp_path, max_items_per_poll=10)
-    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    reply = await bot.handle(admin("source add", f"{feeds.base}/feed.xml"))
     assert "10 new articles stored" in reply.items[0].text
     assert "15 older items" in reply.items[1].text
     assert _titles(bot) == sorted(f"Story {n}" for n in range(16, 26))
@@ -233,7 +216,7 @@ async def test_feeds_are_parsed_in_a_worker_thread_not_on_the_event_loop(
     feeds.bodies["feed.xml"] = _rss([_item(1, _story(1))])
     bot = _bot(tmp_path)
     loop_thread = threading.current_thread().name
-    await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    await bot.handle(admin("source add", f"{feeds.base}/feed.xml"))
     assert threads and all(name != loop_thread for name in threads)
 
 
@@ -242,14 +225,14 @@ async def test_a_feed_is_polled_as_added_with_its_credentials_and_query(tmp_path
     bot = _bot(tmp_path)
     url = feeds.base.replace("http://", "http://reader:s3cret@") + \
         "/private.xml?ref=main&token=abc123"
-    reply = await bot.handle(_admin("source add", url))
+    reply = await bot.handle(admin("source add", url))
     assert not reply.error, reply.title
     await bot.sources.poll_one(bot.sources.table.get(1), datetime.now(UTC) + timedelta(hours=1))
     for request in feeds.requests:
         assert request.query.get("ref") == "main" and request.query.get("token") == "abc123"
         expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
         assert request.headers.get("Authorization") == expected
-    listed = await bot.handle(_admin("source list"))
+    listed = await bot.handle(admin("source list"))
     shown = repr(listed)
     assert "s3cret" not in shown and "abc123" not in shown
 
@@ -261,7 +244,7 @@ async def test_a_source_named_by_its_address_never_shows_its_secrets(tmp_path, f
     # What an OPML outline without a title leaves: the address, tokens included, as its name.
     url = "http://user:hunter2@10.0.0.1/gone.xml?api_key=XYZ987&page=2"  # refused: private
     source_id = bot.sources.table.add(url, url, "feed")
-    listed = await bot.handle(_admin("source list"))
+    listed = await bot.handle(admin("source list"))
     assert "hunter2" not in repr(listed) and "XYZ987" not in repr(listed)
     assert "page=2" in listed.items[0].text
     now = datetime.now(UTC)
@@ -281,7 +264,7 @@ async def test_a_bug_after_the_source_is_committed_never_turns_add_into_an_error
     monkeypatch.setattr(Sources, "_fetch_full_texts", broken)
     feeds.bodies["feed.xml"] = _rss([_item(1, _story(1))])
     bot = _bot(tmp_path)
-    reply = await bot.handle(_admin("source add", f"{feeds.base}/feed.xml"))
+    reply = await bot.handle(admin("source add", f"{feeds.base}/feed.xml"))
     assert not reply.error and reply.title.startswith("Added source 1"), reply.title
     assert "next poll tries again" in " ".join(item.text for item in reply.items)
     outcome = await bot.sources.poll_one(bot.sources.table.get(1), datetime.now(UTC))

@@ -11,9 +11,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import Newsdesk
-from bot.config import FetchSettings, Settings, StorageSettings
-from bot.ingest.polite import HostLimiter
-from bot.models import Request
+from tests.local_site import admin, local_site, site_bot
 
 PARAGRAPH = (
     "The regional water board voted on Tuesday to raise reservoir levels ahead of the dry "
@@ -80,36 +78,21 @@ async def site() -> AsyncIterator[Site]:
             f'<outline text="Other" type="rss" xmlUrl="{state.base}/shared.xml"/>'
             "</body></opml>"), content_type="text/x-opml")
 
-    app = web.Application()
-    app.add_routes([web.get("/feed.xml", feed), web.get("/shared.xml", shared),
-                    web.get("/story/{n}", story), web.get("/broken.xml", broken),
-                    web.get("/redirect.xml", to_private), web.get("/feeds.opml", opml)])
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    state.base = f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
-    yield state
-    await runner.cleanup()
+    routes = [web.get("/feed.xml", feed), web.get("/shared.xml", shared),
+              web.get("/story/{n}", story), web.get("/broken.xml", broken),
+              web.get("/redirect.xml", to_private), web.get("/feeds.opml", opml)]
+    async with local_site(routes) as state.base:
+        yield state
 
 
 def _bot(tmp_path, **fetch) -> Newsdesk:
-    settings = Settings(storage=StorageSettings(path=str(tmp_path / "news.db")),
-                        fetch=FetchSettings(timeout_s=5, **fetch))
-    bot = Newsdesk(settings)
-    # One test site serves every feed and page: a short pause keeps the politeness code
-    # on the path without making each test wait a second per request.
-    bot.sources.limiter = HostLimiter(min_delay_s=0.01)
-    return bot
-
-
-def _admin(command: str, args: str = "") -> Request:
-    return Request(command, args, platform="slack", channel="C1", user="U1", is_admin=True)
+    # These tests show the guard's default: no local address allowed unless a test says so.
+    return site_bot(tmp_path, fetch={"allow_networks": (), **fetch})
 
 
 async def test_a_local_address_is_refused_by_default_with_a_reason(tmp_path, site):
     bot = _bot(tmp_path)
-    reply = await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
+    reply = await bot.handle(admin("source add", f"{site.base}/feed.xml"))
     assert reply.error
     assert "private or local" in reply.title.lower() or "not allowed" in reply.title.lower()
     assert bot.sources.table.all() == []
@@ -118,26 +101,26 @@ async def test_a_local_address_is_refused_by_default_with_a_reason(tmp_path, sit
 async def test_with_private_networks_allowed_a_feed_is_added_and_its_articles_stored(
         tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
-    reply = await bot.handle(_admin("source add", f"{site.base}/feed.xml Water desk"))
+    reply = await bot.handle(admin("source add", f"{site.base}/feed.xml Water desk"))
     assert not reply.error, reply.title
     assert "feed" in reply.title and "2 items" in reply.title
     assert bot.store.count_articles() == 2
-    listed = await bot.handle(_admin("source list"))
+    listed = await bot.handle(admin("source list"))
     assert "Water desk" in listed.items[0].text and "ok" in listed.items[0].detail
 
 
 async def test_an_allowed_network_does_not_let_a_redirect_leave_it(tmp_path, site):
     bot = _bot(tmp_path, allow_networks=("127.0.0.1/32",))
-    reply = await bot.handle(_admin("source add", f"{site.base}/redirect.xml"))
+    reply = await bot.handle(admin("source add", f"{site.base}/redirect.xml"))
     assert reply.error and "127.0.0.2" in reply.title
-    ok = await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
+    ok = await bot.handle(admin("source add", f"{site.base}/feed.xml"))
     assert not ok.error, ok.title
 
 
 async def test_feed_entries_are_kept_from_the_feed_and_replaced_by_full_text_when_readable(
         tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
-    await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
+    await bot.handle(admin("source add", f"{site.base}/feed.xml"))
     rows = {r["title"]: r
             for r in bot.store._rows("select title, text, summary_only from articles")}
     assert rows["Water story 2"]["summary_only"] == 1, "page 2 is a 404: the summary stays"
@@ -149,9 +132,9 @@ async def test_feed_entries_are_kept_from_the_feed_and_replaced_by_full_text_whe
 
 async def test_two_feeds_sharing_an_item_store_it_once(tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
-    await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
-    await bot.handle(_admin("source add", f"{site.base}/shared.xml"))
-    await bot.handle(_admin("source check", "1"))
+    await bot.handle(admin("source add", f"{site.base}/feed.xml"))
+    await bot.handle(admin("source add", f"{site.base}/shared.xml"))
+    await bot.handle(admin("source check", "1"))
     titles = [r["title"] for r in bot.store._rows("select title from articles")]
     assert sorted(titles) == ["Water story 1", "Water story 2"]
 
@@ -160,7 +143,7 @@ async def test_the_first_fetch_is_not_news_but_later_items_are(tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
     seen: list[list[int]] = []
     bot.sources.on_new_articles = seen.append
-    await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
+    await bot.handle(admin("source add", f"{site.base}/feed.xml"))
     assert seen == []
     site.items.append(3)
     later = datetime.now(UTC) + timedelta(hours=1)
@@ -175,7 +158,7 @@ async def test_a_broken_feed_is_disabled_once_with_a_message_and_others_keep_upd
     bot = _bot(tmp_path, allow_private_networks=True)
     notices: list[str] = []
     bot.sources.notify = lambda source, message: notices.append(message)
-    await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
+    await bot.handle(admin("source add", f"{site.base}/feed.xml"))
     broken_id = bot.sources.table.add(f"{site.base}/broken.xml", "Broken", "feed")
     site.items.append(3)
     now = datetime.now(UTC)
@@ -184,29 +167,29 @@ async def test_a_broken_feed_is_disabled_once_with_a_message_and_others_keep_upd
     assert bot.store.count_articles() == 3, "the good feed kept updating"
     assert len(notices) == 1 and f"Source {broken_id}" in notices[0]
     assert "disabled" in notices[0] and f"/source enable {broken_id}" in notices[0]
-    listed = await bot.handle(_admin("source list"))
+    listed = await bot.handle(admin("source list"))
     assert "disabled" in listed.items[1].detail
-    enabled = await bot.handle(_admin("source enable", str(broken_id)))
+    enabled = await bot.handle(admin("source enable", str(broken_id)))
     assert "enabled" in enabled.title
 
 
 async def test_source_check_explains_a_missing_source_and_remove_keeps_articles(tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
-    await bot.handle(_admin("source add", f"{site.base}/feed.xml"))
-    missing = await bot.handle(_admin("source check", "42"))
+    await bot.handle(admin("source add", f"{site.base}/feed.xml"))
+    missing = await bot.handle(admin("source check", "42"))
     assert missing.error and "no source 42" in missing.title
-    checked = await bot.handle(_admin("source check", "1"))
+    checked = await bot.handle(admin("source check", "1"))
     assert not checked.error and "0 new of 2" in checked.title
-    removed = await bot.handle(_admin("source remove", "1"))
+    removed = await bot.handle(admin("source remove", "1"))
     assert "articles stay" in removed.title
     assert bot.store.count_articles() == 2
 
 
 async def test_opml_import_adds_each_feed_once_and_export_lists_them(tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
-    reply = await bot.handle(_admin("source import", f"{site.base}/feeds.opml"))
+    reply = await bot.handle(admin("source import", f"{site.base}/feeds.opml"))
     assert "Imported 2 feeds" in reply.title
-    again = await bot.handle(_admin("source import", f"{site.base}/feeds.opml"))
+    again = await bot.handle(admin("source import", f"{site.base}/feeds.opml"))
     assert "Imported 0 feeds (2 already there)" in again.title
     exported = bot.sources.export_opml()
     assert f"{site.base}/feed.xml" in exported and "Other" in exported
@@ -216,14 +199,14 @@ async def test_a_chat_user_cannot_import_a_local_file(tmp_path):
     bot = _bot(tmp_path)
     secret = tmp_path / "feeds.opml"
     secret.write_text("<opml/>")
-    reply = await bot.handle(_admin("source import", str(secret)))
+    reply = await bot.handle(admin("source import", str(secret)))
     assert reply.error and "http(s) address" in reply.title
 
 
 async def test_a_bad_url_is_one_clear_sentence(tmp_path):
     bot = _bot(tmp_path)
     for bad in ("ftp://example.com/feed", "javascript:alert(1)", "not a url"):
-        reply = await bot.handle(_admin("source add", bad))
+        reply = await bot.handle(admin("source add", bad))
         assert reply.error and "not an http or https address" in reply.title
         assert json.dumps(reply.data)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Newsdesk
-from bot.config import FetchSettings, Settings, StorageSettings, TenantSettings
+from bot.config import TenantSettings
 from bot.delivery.alerts import queue_alerts
-from bot.ingest.polite import HostLimiter
 from bot.models import Request
+from tests.local_site import site_bot
 from tests.sources.test_limits import Feeds, _rss, feeds  # noqa: F401 (the feed server)
 
 A, B = "T0ALPHA", "T0BETA"  # two Slack workspaces
@@ -48,12 +48,7 @@ def _item(n: int, who: str, topic: str, base: str = "http://news.invalid") -> st
 
 
 def _bot(tmp_path, **limits: int) -> Newsdesk:
-    settings = Settings(storage=StorageSettings(path=str(tmp_path / "news.db")),
-                        fetch=FetchSettings(timeout_s=10, allow_networks=("127.0.0.1/32",)),
-                        tenants=TenantSettings(**limits))
-    bot = Newsdesk(settings)
-    bot.sources.limiter = HostLimiter(min_delay_s=0.01)
-    return bot
+    return site_bot(tmp_path, fetch={"timeout_s": 10}, tenants=TenantSettings(**limits))
 
 
 def _req(tenant: str, command: str, args: str = "", channel: str = "C1") -> Request:
