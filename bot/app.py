@@ -53,21 +53,25 @@ class Newsdesk:
         """New articles (not a source's first fetch) arrived: alerts are decided here."""
         queue_alerts(self.store, self.outbox)
 
-    def source_disabled(self, source: dict[str, Any], message: str) -> None:
-        """A source was disabled: tell the channel it was added from, once, through the outbox.
+    def source_disabled(self, notices: list[tuple[dict[str, Any], str]]) -> None:
+        """Sources were disabled: tell the channel they were added from, once, in one post.
 
-        Sources added from the command line have no channel; the log line is all they get.
+        All notices are for one channel. Sources added from the command line have no channel;
+        the log line is all they get.
         """
-        log.warning("source %s disabled", source["id"])
-        if not source.get("platform") or not source.get("channel") \
-                or source["platform"] == "cli":
+        first = notices[0][0]
+        log.warning("sources %s disabled", ", ".join(str(s["id"]) for s, _ in notices))
+        if not first.get("platform") or not first.get("channel") or first["platform"] == "cli":
             return
-        disabled_at = _json_health(source).get("last_failure_at") or ""
+        title = "Source disabled" if len(notices) == 1 else f"{len(notices)} sources disabled"
+        reply = Reply(title, tuple(ReplyItem(message) for _, message in notices))
+        # One notice per disabling: a source re-enabled and disabled again is told anew.
+        nonce = stable_nonce("source-disabled", *(
+            f"{source['id']}@{_json_health(source).get('last_failure_at') or ''}"
+            for source, _ in notices))
         self.outbox.store.enqueue(
-            platform=source["platform"], channel=source["channel"], kind="notice",
-            payload=json.dumps(reply_to_json(Reply("Source disabled", (ReplyItem(message),)))),
-            # One notice per disabling: a source re-enabled and disabled again is told anew.
-            nonce=stable_nonce("source-disabled", source["id"], disabled_at),
+            platform=first["platform"], channel=first["channel"], kind="notice",
+            payload=json.dumps(reply_to_json(reply)), nonce=nonce,
             created_at=iso(self.outbox.now()),
         )
         self.outbox.ring()

@@ -45,8 +45,10 @@ POLL_LEASE_S = 900
 IMPORT_SLICE_S = 0.05
 PROGRESS_EVERY_S = 2.0  # ...and how often the person is told how far it has come
 # A disabled source is announced once to each tenant that follows it, in the channel its
-# subscription was added from: Notify(subscription row, message).
-Notify = Callable[[dict, str], None]
+# subscription was added from. Sources disabled in one poll round are told together, one
+# notice per channel (an import of 40 dead feeds is one post, not 40):
+# Notify([(subscription row, message), ...]), all rows of one platform and channel.
+Notify = Callable[[list[tuple[dict, str]]], None]
 
 
 def _now() -> datetime:
@@ -126,6 +128,8 @@ class Sources:
         self.ingestor = ingestor
         self.settings = settings
         self.notify = notify
+        # While a poll round runs, its disabled notices wait here to be told per channel.
+        self._held_notices: list[tuple[dict, str]] | None = None
         self.on_new_articles = on_new_articles
         self.limiter = HostLimiter()
 
@@ -521,11 +525,24 @@ class Sources:
             for sub in followers:
                 message = (f"Source {sub['id']} ({_shown(sub)}) was disabled: "
                            f"{health.describe(state, sub['id'], _now())}")
-                if self.notify:
+                if self._held_notices is not None:
+                    self._held_notices.append(({**sub, **values}, message))
+                elif self.notify:
                     # Told before the flag is stored: a crash in between tells again, and the
                     # notice's nonce (fixed by the disabling) makes that the same post.
-                    self.notify({**sub, **values}, message)
+                    self.notify([({**sub, **values}, message)])
         self.table.update(row["id"], **values)
+
+    def _tell_held_notices(self) -> None:
+        """The round's disabled notices, one call per channel they go to."""
+        held, self._held_notices = self._held_notices or [], None
+        by_channel: dict[tuple[str, str], list[tuple[dict, str]]] = {}
+        for sub, message in held:
+            by_channel.setdefault((sub.get("platform") or "", sub.get("channel") or ""),
+                                  []).append((sub, message))
+        for notices in by_channel.values():
+            if self.notify:
+                self.notify(notices)
 
     async def poll_due(self, now: datetime | None = None) -> PollReport:
         """Poll every enabled source that is due, a bounded number at a time, politely per host."""
@@ -540,6 +557,7 @@ class Sources:
             return report
         gate = asyncio.Semaphore(POLL_CONCURRENCY)
         session = make_session(self.settings)
+        self._held_notices = []
         try:
             async def one(row: dict) -> None:
                 async with gate:
@@ -560,6 +578,7 @@ class Sources:
                     log.error("poll of source %s failed unexpectedly: %s", row["id"],
                               type(result).__name__)
         finally:
+            self._tell_held_notices()
             for row in due:
                 self.table.release(row["id"])
             await session.close()

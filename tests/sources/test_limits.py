@@ -240,7 +240,7 @@ async def test_a_feed_is_polled_as_added_with_its_credentials_and_query(tmp_path
 async def test_a_source_named_by_its_address_never_shows_its_secrets(tmp_path, feeds):
     bot = _bot(tmp_path)
     notices: list[str] = []
-    bot.sources.notify = lambda source, message: notices.append(message)
+    bot.sources.notify = lambda told: notices.extend(message for _, message in told)
     # What an OPML outline without a title leaves: the address, tokens included, as its name.
     url = "http://user:hunter2@10.0.0.1/gone.xml?api_key=XYZ987&page=2"  # refused: private
     source_id = bot.sources.table.add(url, url, "feed")

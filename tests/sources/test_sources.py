@@ -157,7 +157,7 @@ async def test_a_broken_feed_is_disabled_once_with_a_message_and_others_keep_upd
         tmp_path, site):
     bot = _bot(tmp_path, allow_private_networks=True)
     notices: list[str] = []
-    bot.sources.notify = lambda source, message: notices.append(message)
+    bot.sources.notify = lambda told: notices.extend(message for _, message in told)
     await bot.handle(admin("source add", f"{site.base}/feed.xml"))
     broken_id = bot.sources.table.add(f"{site.base}/broken.xml", "Broken", "feed")
     site.items.append(3)

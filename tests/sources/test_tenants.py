@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Newsdesk
@@ -238,6 +239,33 @@ async def test_a_disabled_shared_source_is_announced_to_each_tenant_in_its_own_w
     assert f"Source {source_id} (Gone)" in notices["C42"]
     assert f"Source {theirs} (Their feed)" in notices["C77"]
     assert "Gone" not in notices["C77"]
+
+
+async def test_sources_disabled_in_one_round_are_one_notice_per_channel(tmp_path, feeds):
+    # What an import of an old OPML leaves: several dead feeds added from one channel.
+    bot = _bot(tmp_path)
+    dead = []
+    for n in range(3):
+        feeds.bodies[f"dead{n}.xml"] = "<html><body>This page is no feed at all.</body></html>"
+        dead.append(bot.sources.table.add(f"{feeds.base}/dead{n}.xml", f"Dead {n}", "feed",
+                                          platform="slack", channel="C42", tenant=A))
+    feeds.bodies["other.xml"] = "<html><body>Nor is this one.</body></html>"
+    elsewhere = bot.sources.table.add(f"{feeds.base}/other.xml", "Other", "feed",
+                                      platform="slack", channel="C77", tenant=A)
+    now = datetime.now(UTC)
+    for hours in (1, 30, 60, 90, 120):
+        await bot.sources.poll_due(now + timedelta(hours=hours))
+
+    notices = bot.outbox.store.posts("notice")
+    assert sorted(p["channel"] for p in notices) == ["C42", "C77"]  # one post per channel
+    [together] = [json.loads(p["payload"]) for p in notices if p["channel"] == "C42"]
+    assert together["title"] == "3 sources disabled"
+    told = [item["text"] for item in together["items"]]
+    assert len(told) == 3
+    assert all(any(f"Source {n} (Dead {i})" in t for t in told) for i, n in enumerate(dead))
+    [alone] = [json.loads(p["payload"]) for p in notices if p["channel"] == "C77"]
+    assert alone["title"] == "Source disabled"
+    assert f"Source {elsewhere}" in alone["items"][0]["text"]
 
 
 async def test_an_alert_update_names_only_the_outlets_of_its_tenants_sources(tmp_path, feeds):
