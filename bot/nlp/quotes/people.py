@@ -235,24 +235,25 @@ class PeopleIndex:
     ) -> Mention | None:
         at = pronoun.idx
         sent = self._sent_of(at)
-        own_sent = sent
         while sent >= 0 and at - self._sent_starts[sent] <= reach:
-            own = sent == own_sent
+            namesake: Mention | None = None
             for offset, _, item in self._items[sent]:
                 if offset >= at:
                     continue
                 if isinstance(item, Mention):
                     if self._fits(item.key, gender, strict):
                         return item
-                    # only a subject of the pronoun's own sentence: further back, the
-                    # surname more likely means the person it was last attached to
-                    namesake = self._namesake(item, gender) if own and item.rank == 0 else None
-                    if namesake is not None:
-                        return namesake
+                    # A lone surname that does not fit the pronoun may be the namesake who
+                    # does ("Clinton" last attached to Bill, then "she"), if it is the main
+                    # subject of its sentence and nobody else there fits.
+                    if item.rank == 0 and namesake is None:
+                        namesake = self._namesake(item, gender)
                 elif gender_of(item.lower_) == gender:
                     found = self.resolve_pronoun(item)
                     if found is not None and self._fits(found.key, gender, strict):
                         return found
+            if namesake is not None:
+                return namesake
             sent -= 1
         return None
 

@@ -1,0 +1,52 @@
+"""Speaker attribution, third round: a pronoun past a shared surname, and a speaker the quote
+finder names in full where the people pass knew only the surname; on made-up news."""
+
+from __future__ import annotations
+
+from bot.models import PersonMention, QuoteMention
+from bot.nlp.pipeline import _canonical_speakers, analyze_doc
+from tests.nlp.conftest import speaker_of
+
+
+def test_she_after_a_shared_surname_last_used_for_the_husband_is_the_wife(nlp):
+    # "Clinton" was last written in full for Bill, but "she" cannot be him: the surname's
+    # subject sentence names Hillary, not the physician quoted before it.
+    text = (
+        "Hillary Clinton spent three days in hospital in 1998, her doctor said.\n\n"
+        "Former President Bill Clinton was at a summit in Asia that week, aides said. "
+        "Dr. Ana Ruiz, a White House physician, said Monday that the clot was small.\n\n"
+        "In her memoir, Clinton described the illness. After saying her leg was swollen, "
+        "she was \u201crushed to the hospital at once\u201d for tests."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "rushed to the hospital") == "Hillary Clinton"
+
+
+def test_he_after_a_clause_the_parser_hangs_on_another_name_stays_with_the_speaker(nlp):
+    # "should Clinton attempt" parses as the sentence's main clause; the "He" before it still
+    # carries the chain of the quoted man.
+    text = (
+        "Bill Clinton said on Sunday that Hillary Clinton has pneumonia.\n\n"
+        "Former party chairman Don Fowler spoke to reporters on Monday.\n\n"
+        "\u201cIt is something you would be a fool not to prepare for,\u201d he said. He added "
+        "a note of caution, should Clinton attempt an early return to the campaign trail.\n\n"
+        "\u201cShe had better get well before she gets back out there,\u201d he said."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "get well") == "Don Fowler"
+
+
+def test_a_surname_only_person_takes_the_full_name_the_quote_finder_found():
+    # The model tagged only "Oz"; the quote finder read "Mehmet Oz" as a speaker's name. /quote
+    # and /who must show one person, "Mehmet Oz", for every quote of his.
+    text = "Mehmet Oz spoke first. Oz said more. Oz ended it."
+    lone = PersonMention("Oz", "person", (), None, ((24, 26), (39, 41)))
+    quotes = [
+        QuoteMention(0, 1, "a", "Oz", "said", (24, 26)),
+        QuoteMention(2, 3, "b", "Mehmet Oz", "said", (0, 9)),
+    ]
+    people = [lone]
+    named = _canonical_speakers(quotes, people, text)
+    assert [q.speaker for q in named] == ["Mehmet Oz", "Mehmet Oz"]
+    assert [(p.name, p.aliases) for p in people] == [("Mehmet Oz", ("Oz",))]
+    assert set(people[0].mentions) >= {(0, 9), (24, 26), (39, 41)}
