@@ -50,3 +50,34 @@ def test_a_surname_only_person_takes_the_full_name_the_quote_finder_found():
     assert [q.speaker for q in named] == ["Mehmet Oz", "Mehmet Oz"]
     assert [(p.name, p.aliases) for p in people] == [("Mehmet Oz", ("Oz",))]
     assert set(people[0].mentions) >= {(0, 9), (24, 26), (39, 41)}
+
+
+def test_a_surname_misspelt_by_one_letter_is_the_person_named_in_full(nlp):
+    # Copy desks drop a letter: "McLenney" after "Tyresha McClenney" is her, in /who and /quote;
+    # a plural ("the Clintons") stays apart.
+    text = (
+        "The issue was raised by two voters, Tyresha McClenney and Bryan Anderson, who saw "
+        "the senator speak at a rally.\n\n"
+        "McLenney said the candidate does not show consistency.\n\n"
+        "\u201cIt is not something that she says often,\u201d she said.\n\n"
+        "The Clintons left early. Hillary Clinton spoke first."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "not something") == "Tyresha McClenney"
+    people = {p.name: p.aliases for p in analysis.people if p.kind == "person"}
+    assert people["Tyresha McClenney"] == ("McLenney",)
+    assert "McLenney" not in people
+    assert "Hillary Clinton" in people and "Clintons" not in people["Hillary Clinton"]
+
+
+def test_he_said_after_a_source_introduced_with_a_role_quotes_that_source(nlp):
+    # Obama is only the subject of a side clause; the man introduced with his post is the
+    # source the next "he said" quotes.
+    text = (
+        "While Obama had a wide array of artists writing songs about him, that has not been "
+        "happening for Clinton, which is something that concerns Henry Crespo, president of "
+        "the Miami Democratic Caucus.\n\n"
+        "\u201cNo one is writing songs for Hillary,\u201d he said."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "No one is writing") == "Henry Crespo"
