@@ -116,7 +116,8 @@ class SpeakerFinder:
         phrase = [t for t in _noun_phrase(tok) if self._near(t, tok)]
         start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
         mention = self.people.mention_in(tok.idx, tok.idx + len(tok))
-        mention = mention or self.people.last_mention_in(start, end)
+        if mention is None and not _someone_of(tok):
+            mention = self.people.last_mention_in(start, end)
         if mention is not None:
             return self._named(mention)
         if tok.lower_ in SUBJECT_PRONOUNS or tok.lower_ in ("him", "her"):
@@ -125,9 +126,9 @@ class SpeakerFinder:
             return self._org(self.orgs.resolve(tok))
         if tok.pos_ == "PRON":
             return NOBODY
-        if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
+        if tok.ent_type_ in NAME_ENTS or _proper(tok):
             return self._entity_name(tok, phrase)
-        if tok.pos_ != "NOUN":
+        if not _common(tok):
             return NOBODY
         for child in tok.children:
             if child.dep_ == "appos":
@@ -139,7 +140,8 @@ class SpeakerFinder:
             return self._named(mention)
         if tok.lemma_.lower() in ORG_NOUNS:
             return self._org_description(tok)
-        for inner in tok.subtree:  # "officials at the Foreign Ministry"
+        inside = () if _someone_of(tok) else tok.subtree
+        for inner in inside:  # "officials at the Foreign Ministry"
             # Only people and organisations speak for a phrase around them: "the summit in
             # Geneva" is not Geneva speaking.
             if inner.i != tok.i and inner.ent_type_ in ("PERSON", "ORG", "NORP") \
@@ -150,6 +152,8 @@ class SpeakerFinder:
             return self._org_description(tok)
         if strict or not _animate(tok):
             return NOBODY  # "the summit ended": things do not speak
+        if _someone_of(tok):  # the span is the noun's, so it is never read as the possessor's
+            return doc_text(self.doc)[start:end], (tok.idx, tok.idx + len(tok))
         return doc_text(self.doc)[start:end], (start, end)
 
     def _org_description(self, head: Token) -> Speaker:
@@ -178,9 +182,9 @@ class SpeakerFinder:
             if tok.lower_ in GROUP_PRONOUNS:
                 return self._org(self.orgs.resolve(tok))
         for tok in tokens:
-            if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
+            if tok.ent_type_ in NAME_ENTS or _proper(tok):
                 return self._entity_name(tok, [tok])
-        nouns = [t for t in tokens if t.pos_ == "NOUN"]
+        nouns = [t for t in tokens if _common(t)]
         if nouns:
             head = next((t for t in nouns if t.head not in tokens), nouns[0])
             return self._speaker_of_token(head)
@@ -228,6 +232,25 @@ class SpeakerFinder:
         return name, (start, end)
 
 
+
+
+def _proper(tok: Token) -> bool:
+    """A proper noun as written: the small model tags a lower-case "minister" PROPN at times."""
+    return tok.pos_ == "PROPN" and not tok.is_lower
+
+
+def _common(tok: Token) -> bool:
+    return tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.is_lower)
+
+
+def _someone_of(tok: Token) -> bool:
+    """"Tanaka's spokeswoman", "the senator's wife": a person described by whose they are is
+    not the possessor (an organisation of someone's, "Clinton's campaign", speaks for them)."""
+    if not _common(tok) or tok.lemma_.lower() in ORG_NOUNS or tok.lemma_.lower() in GROUP_NOUNS:
+        return False
+    if tok.lemma_.lower() in OWN_ORG_NOUNS or not _animate(tok):
+        return False
+    return any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children)
 
 
 def _noun_phrase(head: Token) -> list[Token]:

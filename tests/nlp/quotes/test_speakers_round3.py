@@ -81,3 +81,32 @@ def test_he_said_after_a_source_introduced_with_a_role_quotes_that_source(nlp):
     )
     analysis = analyze_doc(nlp(text), None)
     assert speaker_of(list(analysis.quotes), "No one is writing") == "Henry Crespo"
+
+
+def test_the_minister_is_the_person_titled_minister_even_when_tagged_a_name(nlp):
+    # The small model tags this lower-case "minister" as a proper noun; /quote must not show
+    # "minister" as if it were someone's name.
+    text = (
+        "Foreign Minister Sergei Lavrov met Secretary of State Antony Blinken in Geneva on "
+        "Friday.\n\n\u201cWe had a frank exchange,\u201d the minister said."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "frank exchange") == "Sergei Lavrov"
+
+
+def test_someones_spokeswoman_is_not_that_someone(nlp):
+    text = (
+        "Yuki Tanaka, the company's chief executive, met analysts. Tanaka said sales rose.\n\n"
+        "\u201cWe beat our own forecast,\u201d Tanaka's spokeswoman said."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "own forecast") == "Tanaka's spokeswoman"
+
+
+def test_a_campaign_of_someones_still_speaks_for_them(nlp):
+    text = (
+        "Senator Maria Lopez is running for governor.\n\n"
+        "\u201cThe poll is wrong,\u201d Lopez's campaign said in a statement."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "poll is wrong") == "Maria Lopez"
