@@ -246,9 +246,8 @@ def _common(tok: Token) -> bool:
 def _someone_of(tok: Token) -> bool:
     """"Tanaka's spokeswoman", "the senator's wife": a person described by whose they are is
     not the possessor (an organisation of someone's, "Clinton's campaign", speaks for them)."""
-    if not _common(tok) or tok.lemma_.lower() in ORG_NOUNS or tok.lemma_.lower() in GROUP_NOUNS:
-        return False
-    if tok.lemma_.lower() in OWN_ORG_NOUNS or not _animate(tok):
+    # a known person noun only: "Trump's statement" is still Trump's
+    if not _common(tok) or tok.lemma_.lower() not in PERSON_NOUNS:
         return False
     return any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children)
 

@@ -110,3 +110,21 @@ def test_a_campaign_of_someones_still_speaks_for_them(nlp):
     )
     analysis = analyze_doc(nlp(text), None)
     assert speaker_of(list(analysis.quotes), "poll is wrong") == "Maria Lopez"
+
+
+def test_a_sports_role_names_the_player_who_holds_it(nlp):
+    text = (
+        "Coach Rita Vance praised her team after the win over Leeds.\n\n"
+        "Striker Tom Hale scored twice. \u201cIt was a team effort,\u201d said the striker."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "team effort") == "Tom Hale"
+
+
+def test_someones_statement_is_still_theirs(nlp):
+    text = (
+        "Mayor Dan Ortiz spoke on Monday. Fact-checkers then ruled that Ortiz's statement "
+        "about \u201cthousands of new jobs in the city\u201d was true."
+    )
+    analysis = analyze_doc(nlp(text), None)
+    assert speaker_of(list(analysis.quotes), "thousands of new jobs") == "Dan Ortiz"
