@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes.lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
+from bot.nlp.quotes.lexicon import (
+    FEMALE_ROLE_WORDS,
+    GROUP_NOUNS,
+    MALE_ROLE_WORDS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    SPEECH_VERBS,
+)
 from bot.nlp.quotes.marks import CLOSERS, OPENERS, STRAIGHT
 from bot.nlp.quotes.orgs import OrgIndex, OrgMention
-from bot.nlp.quotes.people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
+from bot.nlp.quotes.people import (
+    SUBJECT_DEPS,
+    SUBJECT_PRONOUNS,
+    Mention,
+    PeopleIndex,
+    gender_of,
+)
 from bot.nlp.text import doc_text
 
 QUOTE_MARKS = OPENERS + CLOSERS + STRAIGHT + "‘’'"
@@ -121,7 +134,7 @@ class SpeakerFinder:
         if mention is not None:
             return self._named(mention)
         if tok.lower_ in SUBJECT_PRONOUNS or tok.lower_ in ("him", "her"):
-            return self._named(self.people.resolve_pronoun(tok))
+            return self._pronoun(tok)
         if tok.lower_ in GROUP_PRONOUNS:
             return self._org(self.orgs.resolve(tok))
         if tok.pos_ == "PRON":
@@ -156,6 +169,43 @@ class SpeakerFinder:
             return doc_text(self.doc)[start:end], (tok.idx, tok.idx + len(tok))
         return doc_text(self.doc)[start:end], (start, end)
 
+    def _pronoun(self, pronoun: Token) -> Speaker:
+        """The person he/she stands for, or an unnamed speaker just described ("...," a
+        ministry spokeswoman said. "...," she added.) when no name came after it."""
+        mention = self.people.resolve_pronoun(pronoun)
+        described = self._described_before(pronoun)
+        if described is not None and described[1] is not None and (
+            mention is None or mention.start < described[1][0]
+        ):
+            return described
+        return self._named(mention)
+
+    def _described_before(self, pronoun: Token) -> Speaker | None:
+        """The last unnamed person described as the subject of a speech verb in the pronoun's
+        sentence or the one before, if the description's gender does not rule it out."""
+        sent = pronoun.sent
+        start = sent.start
+        if start > 0:
+            start = self.doc[start - 1].sent.start
+        gender = gender_of(pronoun.lower_)
+        for tok in reversed(self.doc[start : pronoun.i]):
+            if tok.dep_ not in SUBJECT_DEPS or not _common(tok) or not self._is_text(tok):
+                continue
+            word = tok.lower_
+            if tok.lemma_.lower() not in PERSON_NOUNS and word not in PERSON_NOUNS:
+                continue
+            if tok.head.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            if (gender == "m" and word in FEMALE_ROLE_WORDS) or (
+                gender == "f" and word in MALE_ROLE_WORDS
+            ):
+                continue
+            speaker = self._speaker_of_token(tok)
+            if speaker[0] and speaker[1] and self.people.mention_in(*speaker[1]) is None:
+                return speaker
+            return None  # the nearest described speaker has a name: the name's chain decides
+        return None
+
     def _org_description(self, head: Token) -> Speaker:
         name, start = self.orgs.describe(head)
         return name, (start, head.idx + len(head))
@@ -178,7 +228,7 @@ class SpeakerFinder:
             segment = []
         for tok in tokens:
             if tok.lower_ in SUBJECT_PRONOUNS:
-                return self._named(self.people.resolve_pronoun(tok))
+                return self._pronoun(tok)
             if tok.lower_ in GROUP_PRONOUNS:
                 return self._org(self.orgs.resolve(tok))
         for tok in tokens:

@@ -128,3 +128,24 @@ def test_someones_statement_is_still_theirs(nlp):
     )
     analysis = analyze_doc(nlp(text), None)
     assert speaker_of(list(analysis.quotes), "thousands of new jobs") == "Dan Ortiz"
+
+
+def test_she_after_an_unnamed_spokeswoman_is_the_spokeswoman(nlp):
+    # The minister named before is not who "she added" quotes.
+    text = (
+        "Health Minister Karen Holt announced the plan on Monday.\n\n"
+        "\u201cWe expect delays,\u201d a ministry spokeswoman said. "
+        "\u201cThe rollout will take months,\u201d she added."
+    )
+    quotes = list(analyze_doc(nlp(text), None).quotes)
+    assert speaker_of(quotes, "rollout") == "a ministry spokeswoman"
+
+
+def test_he_after_a_spokeswoman_is_not_her(nlp):
+    text = (
+        "Health Minister Tom Holt announced the plan on Monday.\n\n"
+        "\u201cWe expect delays,\u201d a ministry spokeswoman said. Holt disagreed. "
+        "\u201cThe rollout will be quick,\u201d he said."
+    )
+    quotes = list(analyze_doc(nlp(text), None).quotes)
+    assert speaker_of(quotes, "rollout") == "Tom Holt"
