@@ -87,26 +87,43 @@ def _canonical_speakers(
 ) -> tuple[QuoteMention, ...]:
     """Name each quote's speaker by the article's canonical entry for that person.
 
-    A named speaker with no entry gets one (appended to `people`), so /who and /quote agree.
+    A named speaker with no entry gets one (appended to `people`), so /who and /quote agree;
+    where the people pass knew that person only by the surname ("Oz" for a "Mehmet Oz" the
+    model did not tag), the surname-only entry becomes the full-named one.
     """
     index = EntryIndex(people)
+    for quote in quotes:  # first every entry, so each quote is named by the final ones
+        if _entry_for(quote, index) is not None:
+            continue
+        person = _speaker_entry(quote, text)
+        if person is None:
+            continue
+        lone = index.named(person.aliases[0])
+        if lone is not None and lone.kind == "person" and lone.name == person.aliases[0] \
+                and not lone.aliases:
+            people.remove(lone)
+            person = PersonMention(person.name, "person", person.aliases, lone.role,
+                                   tuple(sorted(set(person.mentions) | set(lone.mentions))))
+            people.append(person)
+            index = EntryIndex(people)
+        else:
+            people.append(person)
+            index.add(person)
     result = []
     for quote in quotes:
-        person = None
-        if quote.speaker_span is not None:
-            person = index.at(*quote.speaker_span)
-        if person is None and quote.speaker:
-            person = index.named(quote.speaker)
-        if person is None:
-            person = _speaker_entry(quote, text)
-            if person is not None:
-                people.append(person)
-                index.add(person)
+        person = _entry_for(quote, index)
         if person is not None:
             quote = QuoteMention(quote.start, quote.end, quote.text, person.name, quote.cue,
                                  quote.speaker_span)
         result.append(quote)
     return tuple(result)
+
+
+def _entry_for(quote: QuoteMention, index: EntryIndex) -> PersonMention | None:
+    person = index.at(*quote.speaker_span) if quote.speaker_span is not None else None
+    if person is None and quote.speaker:
+        person = index.named(quote.speaker)
+    return person
 
 
 def analyze_doc(doc: Doc, published: datetime | None) -> Analysis:

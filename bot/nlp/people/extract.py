@@ -276,7 +276,7 @@ def _cluster_people(candidates: list[Candidate], doc: Doc | None = None) -> list
         lone_by_key.setdefault((name_key(cand.text), _reign(doc, cand)), []).append(cand)
     # Titled ones first ("King Hussein"): a plain "Hussein" later may be either of them.
     for (key, reign), lone in sorted(lone_by_key.items(), key=lambda kv: not kv[0][1]):
-        fits = by_surname.get(key, [])
+        fits = by_surname.get(key, []) or ([] if reign else _misspelt(key, by_surname))
         if reign:
             # "King Hussein" joins only a full name also written after that title.
             fits = [e for e in fits if any(_reign(doc, m) == reign for m in e.members)]
@@ -295,6 +295,31 @@ def _cluster_people(candidates: list[Candidate], doc: Doc | None = None) -> list
         else:
             singles.setdefault(f"{reign} {key}", _Entity("person")).members.extend(lone)
     return full + list(singles.values())
+
+
+def _misspelt(key: str, by_surname: dict[str, list[_Entity]]) -> list[_Entity]:
+    """The one person whose surname a lone name misspells by a letter ("McLenney" for a
+    "Tyresha McClenney" named in full): long names only, same first letter, not a plural."""
+    if len(key) < 6:
+        return []
+    found = [
+        entities for other, entities in by_surname.items()
+        if len(other) >= 6 and other[0] == key[0] and _one_letter_apart(key, other)
+        and key not in (other + "s", other + "es")
+    ]
+    return found[0] if len(found) == 1 and len(found[0]) == 1 else []
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter added, dropped or changed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
 def _reigns(doc: Doc | None, entity: _Entity) -> bool:

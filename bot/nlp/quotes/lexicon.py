@@ -160,6 +160,11 @@ PERSON_NOUNS = frozenset(
         spokesperson owner actor actress singer star player coach democrat republican incumbent
         challenger running mate vice sheriff chief commissioner prosecutor investigator agent
         publisher narrator woman man voter supporter friend
+        striker defender midfielder goalkeeper forward quarterback pitcher batter bowler captain
+        skipper teammate trainer driver rider champion athlete jockey cyclist boxer runner
+        detective inspector constable sergeant lieutenant colonel firefighter nurse surgeon
+        physician scientist researcher engineer teacher principal bishop priest imam rabbi pastor
+        councillor councilman councilwoman alderman treasurer economist banker investor trader
         """
     )
 )

@@ -95,7 +95,7 @@ class PeopleIndex:
         self._latest: dict[str, str] = {}  # a last (or first) name -> the latest full-name key
         # per sentence: (offset, rank, Mention or he/she Token) for every possible antecedent
         self._sent_starts: list[int] = []
-        self._items: list[list[tuple[int, int, Mention | Token]]] = []
+        self._items: list[list[tuple[int, float, Mention | Token]]] = []
         # a paragraph break also ends a sentence: the parser sometimes runs one across it
         starts = {sent.start_char for sent in doc.sents}
         starts.update(m.end() for m in re.finditer(r"\n\s*(?=\S)", doc_text(doc)))
@@ -125,12 +125,17 @@ class PeopleIndex:
         key = self._key_for(text)
         if not key:
             return
+        introduced = key not in self.people and _introduced(ent)
         person = self.people.setdefault(key, Person())
         if text not in person.names:
             person.names.append(text)
         mention = Mention(ent.start_char, ent.end_char, text, key, _rank(ent.root))
         self.mentions.append(mention)
-        self._items[self._sent_of(ent.start_char)].append((mention.start, mention.rank, mention))
+        # A person introduced with who they are ("Henry Crespo, president of the caucus")
+        # is a new source: a "he said" after it more likely quotes them than a name that
+        # is only the subject of a side clause of the same sentence.
+        order = min(mention.rank, 0.5) if introduced else mention.rank
+        self._items[self._sent_of(ent.start_char)].append((mention.start, order, mention))
         first = text.split()[0].lower()
         if first in MALE_FIRST_NAMES:
             person.votes["m"] += 3
@@ -235,24 +240,25 @@ class PeopleIndex:
     ) -> Mention | None:
         at = pronoun.idx
         sent = self._sent_of(at)
-        own_sent = sent
         while sent >= 0 and at - self._sent_starts[sent] <= reach:
-            own = sent == own_sent
+            namesake: Mention | None = None
             for offset, _, item in self._items[sent]:
                 if offset >= at:
                     continue
                 if isinstance(item, Mention):
                     if self._fits(item.key, gender, strict):
                         return item
-                    # only a subject of the pronoun's own sentence: further back, the
-                    # surname more likely means the person it was last attached to
-                    namesake = self._namesake(item, gender) if own and item.rank == 0 else None
-                    if namesake is not None:
-                        return namesake
+                    # A lone surname that does not fit the pronoun may be the namesake who
+                    # does ("Clinton" last attached to Bill, then "she"), if it is the main
+                    # subject of its sentence and nobody else there fits.
+                    if item.rank == 0 and namesake is None:
+                        namesake = self._namesake(item, gender)
                 elif gender_of(item.lower_) == gender:
                     found = self.resolve_pronoun(item)
                     if found is not None and self._fits(found.key, gender, strict):
                         return found
+            if namesake is not None:
+                return namesake
             sent -= 1
         return None
 
@@ -329,6 +335,14 @@ def _person_names(doc: Doc) -> list[Span]:
         ):
             names.append(_with_compounds(tok, in_person))
     return sorted(names, key=lambda span: span.start)
+
+
+def _introduced(ent: Span) -> bool:
+    """A full name with an apposition saying who the person is."""
+    return len(ent) > 1 and any(
+        c.dep_ == "appos" and c.ent_type_ != "PERSON" and c.pos_ in ("NOUN", "PROPN")
+        for c in ent.root.children
+    )
 
 
 def _is_title(ent: Span) -> bool:

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from bot.nlp.quotes.lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
+from bot.nlp.quotes.lexicon import (
+    FEMALE_ROLE_WORDS,
+    GROUP_NOUNS,
+    MALE_ROLE_WORDS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    SPEECH_VERBS,
+)
 from bot.nlp.quotes.marks import CLOSERS, OPENERS, STRAIGHT
 from bot.nlp.quotes.orgs import OrgIndex, OrgMention
-from bot.nlp.quotes.people import SUBJECT_DEPS, SUBJECT_PRONOUNS, Mention, PeopleIndex
+from bot.nlp.quotes.people import (
+    SUBJECT_DEPS,
+    SUBJECT_PRONOUNS,
+    Mention,
+    PeopleIndex,
+    gender_of,
+)
 from bot.nlp.text import doc_text
 
 QUOTE_MARKS = OPENERS + CLOSERS + STRAIGHT + "‘’'"
@@ -116,18 +129,19 @@ class SpeakerFinder:
         phrase = [t for t in _noun_phrase(tok) if self._near(t, tok)]
         start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1])
         mention = self.people.mention_in(tok.idx, tok.idx + len(tok))
-        mention = mention or self.people.last_mention_in(start, end)
+        if mention is None and not _someone_of(tok):
+            mention = self.people.last_mention_in(start, end)
         if mention is not None:
             return self._named(mention)
         if tok.lower_ in SUBJECT_PRONOUNS or tok.lower_ in ("him", "her"):
-            return self._named(self.people.resolve_pronoun(tok))
+            return self._pronoun(tok)
         if tok.lower_ in GROUP_PRONOUNS:
             return self._org(self.orgs.resolve(tok))
         if tok.pos_ == "PRON":
             return NOBODY
-        if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
+        if tok.ent_type_ in NAME_ENTS or _proper(tok):
             return self._entity_name(tok, phrase)
-        if tok.pos_ != "NOUN":
+        if not _common(tok):
             return NOBODY
         for child in tok.children:
             if child.dep_ == "appos":
@@ -139,7 +153,8 @@ class SpeakerFinder:
             return self._named(mention)
         if tok.lemma_.lower() in ORG_NOUNS:
             return self._org_description(tok)
-        for inner in tok.subtree:  # "officials at the Foreign Ministry"
+        inside = () if _someone_of(tok) else tok.subtree
+        for inner in inside:  # "officials at the Foreign Ministry"
             # Only people and organisations speak for a phrase around them: "the summit in
             # Geneva" is not Geneva speaking.
             if inner.i != tok.i and inner.ent_type_ in ("PERSON", "ORG", "NORP") \
@@ -150,7 +165,46 @@ class SpeakerFinder:
             return self._org_description(tok)
         if strict or not _animate(tok):
             return NOBODY  # "the summit ended": things do not speak
+        if _someone_of(tok):  # the span is the noun's, so it is never read as the possessor's
+            return doc_text(self.doc)[start:end], (tok.idx, tok.idx + len(tok))
         return doc_text(self.doc)[start:end], (start, end)
+
+    def _pronoun(self, pronoun: Token) -> Speaker:
+        """The person he/she stands for, or an unnamed speaker just described ("...," a
+        ministry spokeswoman said. "...," she added.) when no name came after it."""
+        mention = self.people.resolve_pronoun(pronoun)
+        described = self._described_before(pronoun)
+        if described is not None and described[1] is not None and (
+            mention is None or mention.start < described[1][0]
+        ):
+            return described
+        return self._named(mention)
+
+    def _described_before(self, pronoun: Token) -> Speaker | None:
+        """The last unnamed person described as the subject of a speech verb in the pronoun's
+        sentence or the one before, if the description's gender does not rule it out."""
+        sent = pronoun.sent
+        start = sent.start
+        if start > 0:
+            start = self.doc[start - 1].sent.start
+        gender = gender_of(pronoun.lower_)
+        for tok in reversed(self.doc[start : pronoun.i]):
+            if tok.dep_ not in SUBJECT_DEPS or not _common(tok) or not self._is_text(tok):
+                continue
+            word = tok.lower_
+            if tok.lemma_.lower() not in PERSON_NOUNS and word not in PERSON_NOUNS:
+                continue
+            if tok.head.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            if (gender == "m" and word in FEMALE_ROLE_WORDS) or (
+                gender == "f" and word in MALE_ROLE_WORDS
+            ):
+                continue
+            speaker = self._speaker_of_token(tok)
+            if speaker[0] and speaker[1] and self.people.mention_in(*speaker[1]) is None:
+                return speaker
+            return None  # the nearest described speaker has a name: the name's chain decides
+        return None
 
     def _org_description(self, head: Token) -> Speaker:
         name, start = self.orgs.describe(head)
@@ -174,13 +228,13 @@ class SpeakerFinder:
             segment = []
         for tok in tokens:
             if tok.lower_ in SUBJECT_PRONOUNS:
-                return self._named(self.people.resolve_pronoun(tok))
+                return self._pronoun(tok)
             if tok.lower_ in GROUP_PRONOUNS:
                 return self._org(self.orgs.resolve(tok))
         for tok in tokens:
-            if tok.ent_type_ in NAME_ENTS or tok.pos_ == "PROPN":
+            if tok.ent_type_ in NAME_ENTS or _proper(tok):
                 return self._entity_name(tok, [tok])
-        nouns = [t for t in tokens if t.pos_ == "NOUN"]
+        nouns = [t for t in tokens if _common(t)]
         if nouns:
             head = next((t for t in nouns if t.head not in tokens), nouns[0])
             return self._speaker_of_token(head)
@@ -228,6 +282,24 @@ class SpeakerFinder:
         return name, (start, end)
 
 
+
+
+def _proper(tok: Token) -> bool:
+    """A proper noun as written: the small model tags a lower-case "minister" PROPN at times."""
+    return tok.pos_ == "PROPN" and not tok.is_lower
+
+
+def _common(tok: Token) -> bool:
+    return tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.is_lower)
+
+
+def _someone_of(tok: Token) -> bool:
+    """"Tanaka's spokeswoman", "the senator's wife": a person described by whose they are is
+    not the possessor (an organisation of someone's, "Clinton's campaign", speaks for them)."""
+    # a known person noun only: "Trump's statement" is still Trump's
+    if not _common(tok) or tok.lemma_.lower() not in PERSON_NOUNS:
+        return False
+    return any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children)
 
 
 def _noun_phrase(head: Token) -> list[Token]:
