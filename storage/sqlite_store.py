@@ -414,7 +414,7 @@ class SqliteStore(StoryTables, PreparedTables):
         """Whether these sources hold at most n articles (counting stops after n + 1)."""
         clause, params = source_clause(sources)
         return self.db.execute(f"select count(*) from (select 1 from articles where 1 = 1{clause} "
-                               f"limit ?)", (*params, n + 1)).fetchone()[0] <= n
+                               f"limit ?) as visible", (*params, n + 1)).fetchone()[0] <= n
 
     def search_articles(self, topic: str, limit: int = 500, *,
                         sources: Sequence[int] | None = None) -> list[int]:

@@ -74,3 +74,17 @@ async def test_schedules_and_sources_are_kept(desk) -> None:  # type: ignore[no-
     got = desk.sources.table.get(source_id)
     assert (got["enabled"], got["failures"]) == (0, 3)
     assert desk.sources.table.remove(source_id) and desk.sources.table.all() == []
+
+
+async def test_a_community_reads_only_its_sources_articles(desk) -> None:  # type: ignore[no-untyped-def]
+    # Two communities: answers are restricted to each one's sources (the reads that filter
+    # by source ids, which differ most between the two SQL dialects).
+    ours = desk.sources.table.add("https://ours.example/rss", "Ours", "rss", tenant="G1")
+    desk.sources.table.add("https://theirs.example/rss", "Theirs", "rss", tenant="G2")
+    desk.tenants.share_default = False
+    desk.ingestor.store_drafts(read_file(DEMO_DIR / FILES[0]), source_id=ours)
+    who = await desk.ask("/who", tenant="G1", platform="discord", channel="1")
+    assert [i.text for i in who.items][:2] == ["Kim Jong-un", "Vladimir Putin"]
+    assert (await desk.ask("/who putin", tenant="G1")).title.startswith("Vladimir Putin")
+    assert (await desk.ask("/stories", tenant="G1")).data
+    assert not (await desk.ask("/who", tenant="G2", platform="discord", channel="2")).data
