@@ -110,12 +110,17 @@ class DiscordAdapter:
         self._settings = settings
         self._handle = handle
         self._endpoints = _Endpoints(settings)
-        # Slash commands need no privileged intents; guilds keeps channel objects resolvable.
-        self.client = discord.Client(
-            intents=discord.Intents(guilds=True),
-            allowed_mentions=NO_PINGS,
-            guild_ready_timeout=guild_ready_timeout_s,
-        )
+        options: dict[str, Any] = {
+            # Slash commands need no privileged intents; guilds keeps channel objects resolvable.
+            "intents": discord.Intents(guilds=True), "allowed_mentions": NO_PINGS,
+            "guild_ready_timeout": guild_ready_timeout_s}
+        if settings.shard_count > 1 or settings.shard_ids:
+            # Discord routes each guild's events to shard (guild_id >> 22) % shard_count:
+            # processes running different shard_ids split the guilds between them.
+            self.client: discord.Client = discord.AutoShardedClient(
+                shard_count=settings.shard_count, shard_ids=settings.shards, **options)
+        else:
+            self.client = discord.Client(**options)
         self.tree = build_tree(self.client, self._run_command, suggest)
         self.tree.error(self._on_tree_error)
         self.client.setup_hook = self._sync_commands  # type: ignore[method-assign]
@@ -165,6 +170,10 @@ class DiscordAdapter:
         """Whether the gateway session is up (for /healthz); a worker's: logged in over REST."""
         if not self._listening:
             return self.client.user is not None and not self.client.is_closed()
+        if isinstance(self.client, discord.AutoShardedClient):
+            shards = self.client.shards  # every shard this process runs has its session up
+            return self.client.is_ready() and not self.client.is_closed() and bool(shards) \
+                and not any(shard.is_closed() for shard in shards.values())
         ws = self.client.ws
         return self.client.is_ready() and not self.client.is_closed() and ws is not None \
             and bool(getattr(ws, "open", False))
