@@ -69,7 +69,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                    help="ingest: articles per run (default 2000)")
     add_rounds(p)
     args = p.parse_args(argv)
-    store = args.store or args.results_dir / "store-100000-from-1000.db"
+    store = args.store
+    if store is None and args.part != "ingest":
+        from bench.stores import build_store
+
+        # bench/answers.py's store, built (or brought up to the schema) as it builds it
+        store = build_store(100_000, 1000, args.results_dir)
     server = None
     url = args.url
     if not url:
@@ -119,8 +124,9 @@ def _databases(url: str) -> tuple[Callable[[], str], Callable[[str], None]]:
     return new, drop
 
 
-def _answers(args: Any, store: Path, url: str) -> dict[str, Any]:
+def _answers(args: Any, store: Path | None, url: str) -> dict[str, Any]:
     """db copy of the store into url, then each command's p50/p99 on both, interleaved."""
+    assert store is not None
     copy: dict[str, Any] = {}
     if not args.copied:
         source = open_configured(f"file:{store.resolve()}?mode=ro")
