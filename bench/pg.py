@@ -1,6 +1,11 @@
-"""PostgreSQL beside SQLite: `db copy` of a store, and answer latency on both, interleaved.
+"""PostgreSQL beside SQLite: ingest with 1 and 2 worker processes, `db copy` of a store, and
+answer latency on both, interleaved.
 
-    python -m bench.pg [--store FILE] [--url URL] [--samples 30] [--rounds 3]
+    python -m bench.pg [--part ingest|answers|both] [--articles 2000] [--store FILE]
+                       [--url URL] [--samples 30] [--rounds 3]
+
+Ingest (bench/pg_ingest.py): N real `newsdesk ingest --processes 1` processes at once into one
+fresh store, N = 1 and 2, SQLite and PostgreSQL in the same rounds; words/s per configuration.
 
 The store is an SQLite store (default: the cached 100,000-article store of bench/answers.py in
 the results folder), opened read-only and copied into PostgreSQL with `newsdesk db copy`'s code.
@@ -57,9 +62,19 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                    "100,000-article store of bench/answers.py)")
     p.add_argument("--url", help="an empty PostgreSQL database (default: a throwaway server)")
     p.add_argument("--samples", type=int, default=30, help="calls per command per round")
+    p.add_argument("--copied", action="store_true",
+                   help="answers: --url already holds the copy of --store (no db copy)")
+    p.add_argument("--part", choices=["ingest", "answers", "both"], default="both")
+    p.add_argument("--articles", type=int, default=2000,
+                   help="ingest: articles per run (default 2000)")
     add_rounds(p)
     args = p.parse_args(argv)
-    store = args.store or args.results_dir / "store-100000-from-1000.db"
+    store = args.store
+    if store is None and args.part != "ingest":
+        from bench.stores import build_store
+
+        # bench/answers.py's store, built (or brought up to the schema) as it builds it
+        store = build_store(100_000, 1000, args.results_dir)
     server = None
     url = args.url
     if not url:
@@ -70,7 +85,50 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             raise SystemExit("bench.pg: no PostgreSQL binaries; install postgresql or give --url")
         server = PgServer.start(bindir)
         url = server.new_database()
+    result: dict[str, Any] = {}
     try:
+        if args.part in ("ingest", "both"):
+            from bench.pg_ingest import measure
+
+            result["ingest"] = measure(args.articles, args.rounds, *_databases(url))
+        if args.part in ("answers", "both"):
+            result.update(_answers(args, store, url))
+    finally:
+        if server is not None:
+            server.stop()
+    path = write_result("pg", result, args.results_dir)
+    say(f"wrote {path}")
+    return result
+
+
+def _databases(url: str) -> tuple[Callable[[], str], Callable[[str], None]]:
+    """Make and drop throwaway databases beside url's (the role needs CREATEDB)."""
+    import itertools
+
+    import psycopg
+
+    base, _ = url.rsplit("/", 1)
+    numbers = itertools.count(1)
+
+    def new() -> str:
+        name = f"bench_ingest_{next(numbers)}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"drop database if exists {name} with (force)")
+            conn.execute(f"create database {name}")
+        return f"{base}/{name}"
+
+    def drop(target: str) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"drop database if exists {target.rsplit('/', 1)[1]} with (force)")
+
+    return new, drop
+
+
+def _answers(args: Any, store: Path | None, url: str) -> dict[str, Any]:
+    """db copy of the store into url, then each command's p50/p99 on both, interleaved."""
+    assert store is not None
+    copy: dict[str, Any] = {}
+    if not args.copied:
         source = open_configured(f"file:{store.resolve()}?mode=ro")
         target = open_configured(url)
         with timed() as t:
@@ -78,25 +136,23 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         rows = sum(copied.counts.values())
         say(f"db copy: {copied.line()} ({rows:,} rows) in {t['s']:.0f} s "
             f"({rows / t['s']:,.0f} rows/s)")
+        copy = {"seconds": t["s"], "rows": rows, "tables": copied.counts}
         source.close()
         target.close()
-        loop = asyncio.new_event_loop()
-        sqlite_bot = Newsdesk(Settings(), store=open_configured(f"file:{store.resolve()}?mode=ro"))
-        pg_bot = Newsdesk(Settings(), store=open_configured(url))
-        names, topics = _probes(sqlite_bot.store)
-        commands = _commands(names, topics, _stories(sqlite_bot.store))
-        for bot in (sqlite_bot, pg_bot):  # one warm-up pass each
-            for lines in commands.values():
-                for line in lines:
-                    loop.run_until_complete(bot.ask(line))
-        done = interleave(args.rounds, _asker(sqlite_bot, loop, commands, args.samples),
-                          _asker(pg_bot, loop, commands, args.samples))
-        sqlite_bot.close()
-        pg_bot.close()
-        loop.close()
-    finally:
-        if server is not None:
-            server.stop()
+    loop = asyncio.new_event_loop()
+    sqlite_bot = Newsdesk(Settings(), store=open_configured(f"file:{store.resolve()}?mode=ro"))
+    pg_bot = Newsdesk(Settings(), store=open_configured(url))
+    names, topics = _probes(sqlite_bot.store)
+    commands = _commands(names, topics, _stories(sqlite_bot.store))
+    for bot in (sqlite_bot, pg_bot):  # one warm-up pass each
+        for lines in commands.values():
+            for line in lines:
+                loop.run_until_complete(bot.ask(line))
+    done = interleave(args.rounds, _asker(sqlite_bot, loop, commands, args.samples),
+                      _asker(pg_bot, loop, commands, args.samples))
+    sqlite_bot.close()
+    pg_bot.close()
+    loop.close()
     results: dict[str, Any] = {}
     say(f"\n{args.rounds} rounds x {args.samples} calls; median [min-max] over the rounds")
     say(f"  {'command':<16}{'SQLite p99 ms':>22}{'PostgreSQL p50 ms':>22}"
@@ -114,14 +170,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         say(f"  {command:<16}{shown(summary['sqlite_p99_ms']):>22}"
             f"{shown(summary['pg_p50_ms']):>22}{shown(summary['pg_p99_ms']):>22}  "
             f"{'met' if summary['meets_target'] else 'MISSED'}")
-    result = {"store": str(store), "copy": {"seconds": t["s"], "rows": rows,
-                                            "tables": copied.counts},
-              "rounds": args.rounds, "samples": args.samples, "target_p99_ms": TARGET_MS,
-              "commands": results,
-              "meets_target": all(r["meets_target"] for r in results.values())}
-    path = write_result("pg", result, args.results_dir)
-    say(f"wrote {path}")
-    return result
+    return {"store": str(store), "copy": copy,
+            "rounds": args.rounds, "samples": args.samples, "target_p99_ms": TARGET_MS,
+            "commands": results,
+            "meets_target": all(r["meets_target"] for r in results.values())}
 
 
 if __name__ == "__main__":

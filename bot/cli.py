@@ -237,7 +237,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import run
 
-    return asyncio.run(run(_settings(args)))
+    return asyncio.run(run(_settings(args), args.role))
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -414,7 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
             cmd_analyze, db=False)
     p.add_argument("input", metavar="FILE_OR_URL")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON")
-    add("run", "Start the configured adapters and the scheduler.", cmd_run)
+    p = add("run", "Start the configured adapters and the scheduler.", cmd_run)
+    # Checked by the runner, not by `choices`: a wrong role gets one sentence, not a usage dump.
+    p.add_argument("--role", default="all", metavar="ROLE",
+                   help="bot: chat adapters and answers only; worker: polling, NLP, digests, "
+                        "alerts and posting, no chat connection; all: both (default)")
     p = add("sources", "Manage sources locally: add URL [NAME], list, remove ID, check ID, "
             "enable ID, import FILE_OR_URL, export [FILE], route|unroute ID, filter ID RULE.",
             cmd_sources)

@@ -88,7 +88,16 @@ class DiscordSettings:
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg"
     guilds: tuple[str, ...] = ()
+    # Sharding: how many shards the bot runs in all (1: not sharded, one gateway session),
+    # and which of them this process runs (empty: all of them).
+    shard_count: int = 1
+    shard_ids: tuple[str, ...] = ()
     token: str = field(default="", repr=False)
+
+    @property
+    def shards(self) -> list[int] | None:
+        """This process's shard ids (checked by the config loader), None: all of shard_count."""
+        return [int(s) for s in self.shard_ids] or None
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,7 @@ def _check(settings: Settings) -> None:
         if not _DISCORD_ID.match(guild):
             raise ConfigError(f"Config key discord.guilds: {guild[:40]!r} is not a guild ID "
                               f"(Discord IDs are numbers, such as 123456789012345678).")
+    _check_shards(settings.discord)
     for admin in settings.slack.admins:
         if not _SLACK_USER_ID.match(admin):
             raise ConfigError(f"Config key slack.admins: {admin[:40]!r} is not a Slack user ID "
@@ -217,6 +227,20 @@ def _check(settings: Settings) -> None:
         raise ConfigError("Config key ops.port must be a port number (1-65535).")
     if settings.log.format not in ("text", "json"):
         raise ConfigError('Config key log.format must be "text" or "json".')
+
+
+def _check_shards(discord: DiscordSettings) -> None:
+    count = discord.shard_count
+    if not isinstance(count, int):
+        raise ConfigError("Config key discord.shard_count must be a whole number.")
+    seen: set[str] = set()
+    for shard in discord.shard_ids:
+        if not shard.isdigit() or int(shard) >= count:
+            raise ConfigError(f"Config key discord.shard_ids: {shard[:20]!r} is not a shard of "
+                              f"{count} (shard ids run from 0 to {count - 1}).")
+        if str(int(shard)) in seen:
+            raise ConfigError(f"Config key discord.shard_ids lists shard {int(shard)} twice.")
+        seen.add(str(int(shard)))
 
 
 # A Discord snowflake is a 64-bit number; a Slack user ID is U or W and capitals or digits.

@@ -1,5 +1,10 @@
 """`newsdesk run`: the enabled adapters, the scheduler and the outbox sender, until a signal.
 
+Roles (`--role`) split one bot over several processes sharing a store: `bot` connects the
+chat adapters and answers commands, nothing else; `worker` polls, reads (NLP), decides
+digests and alerts and delivers the outbox, posting through each platform's REST/Web API
+without a gateway or socket; `all` (the default) is both in one process.
+
 SIGTERM (or SIGINT) stops taking new work, lets the poll round and the posts in flight
 finish within [ops] shutdown_timeout_s, and exits 0. What is cut off at the timeout is
 rolled back (every save is one transaction) and done again after a restart; a post cut off
@@ -29,6 +34,7 @@ from bot.ports import Chat
 log = logging.getLogger(__name__)
 ALERT_CHECK_S = 30  # articles stored by another process (`newsdesk ingest`) are alerted on too
 POLL_CHECK_S = 60  # each source keeps its own interval; this is how often due ones are looked for
+ROLES = ("all", "bot", "worker")
 
 
 class _InFlight:
@@ -142,8 +148,12 @@ def _enabled(settings: Settings) -> list[str]:
                                   ("slack", settings.slack.enabled)) if on]
 
 
-async def _start_adapters(settings: Settings, bot: Newsdesk) -> tuple[dict[str, Chat], list[Any]]:
-    """The Chat of each enabled platform; SDK adapters are imported only when enabled."""
+async def _start_adapters(settings: Settings, bot: Newsdesk, *, listen: bool = True,
+                          ) -> tuple[dict[str, Chat], list[Any]]:
+    """The Chat of each enabled platform; SDK adapters are imported only when enabled.
+
+    listen=False (a worker): the adapters log in to post and edit, and hear nothing.
+    """
     chats: dict[str, Chat] = {}
     started: list[Any] = []
     handle = metrics.timed(bot.handle)
@@ -157,14 +167,14 @@ async def _start_adapters(settings: Settings, bot: Newsdesk) -> tuple[dict[str, 
 
             discord_adapter = DiscordAdapter(settings.discord, handle,
                                              suggest=bot.suggest_names)
-            await discord_adapter.start()
+            await discord_adapter.start(listen=listen)
             started.append(discord_adapter)
             chats["discord"] = discord_adapter
         if settings.slack.enabled:
             from adapters.slack import SlackAdapter
 
             slack_adapter = SlackAdapter(settings.slack, handle)
-            await slack_adapter.start()
+            await slack_adapter.start(listen=listen)
             started.append(slack_adapter)
             chats["slack"] = slack_adapter
     except BaseException:
@@ -181,13 +191,27 @@ async def _close(adapters: list[Any]) -> None:
             log.exception("closing %s failed", type(adapter).__name__)
 
 
-async def run(settings: Settings) -> int:
-    """Serve until SIGINT or SIGTERM; 1 when nothing is enabled or an adapter cannot start."""
+def role_problem(role: str, settings: Settings) -> str | None:
+    """Why this role cannot run with these settings (one sentence), or None."""
+    if role not in ROLES:
+        return f"--role must be bot, worker or all, not {role[:40]!r}."
     enabled = _enabled(settings)
     if not enabled:
-        print("newsdesk: no adapter is enabled; set enabled = true under [console], [discord] "
-              "or [slack] in the config.", file=sys.stderr)
+        return ("no adapter is enabled; set enabled = true under [console], [discord] "
+                "or [slack] in the config.")
+    if role == "bot" and not (settings.discord.enabled or settings.slack.enabled):
+        return ("--role bot answers chat commands, but neither [discord] nor [slack] is "
+                "enabled in the config.")
+    return None
+
+
+async def run(settings: Settings, role: str = "all") -> int:
+    """Serve until SIGINT or SIGTERM; 1 when nothing is enabled or an adapter cannot start."""
+    problem = role_problem(role, settings)
+    if problem is not None:
+        print(f"newsdesk: {problem}", file=sys.stderr)
         return 1
+    enabled = _enabled(settings)
     bot = Newsdesk(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -198,18 +222,22 @@ async def run(settings: Settings) -> int:
     ops: OpsServer | None = None
     try:
         try:
-            chats, adapters = await _start_adapters(settings, bot)
-            watch = Watch(bot.store, bot.outbox, chats)
+            chats, adapters = await _start_adapters(settings, bot, listen=role != "worker")
+            watch = Watch(bot.store, bot.outbox, chats, polling=role != "bot",
+                          delivering=role != "bot")
             if settings.ops.enabled:
                 ops = OpsServer(watch, settings.ops.host, settings.ops.port)
                 await ops.start()
         except UserError as exc:
             print(f"newsdesk: {exc}", file=sys.stderr)
             return 1
-        service = Service(bot, chats, shutdown_timeout_s=settings.ops.shutdown_timeout_s,
-                          on_poll=watch.polled)
-        await service.start()
-        print(f"newsdesk: running ({', '.join(enabled)}); Ctrl-C stops.", file=sys.stderr)
+        if role != "bot":  # a bot process answers; the workers poll, decide and post
+            service = Service(bot, chats, shutdown_timeout_s=settings.ops.shutdown_timeout_s,
+                              on_poll=watch.polled)
+            await service.start()
+        shown = "" if role == "all" else f" as {role}"
+        print(f"newsdesk: running{shown} ({', '.join(enabled)}); Ctrl-C stops.",
+              file=sys.stderr)
         await stop.wait()
         print("newsdesk: stopping: finishing the current work.", file=sys.stderr)
         return 0

@@ -414,7 +414,7 @@ class SqliteStore(StoryTables, PreparedTables):
         """Whether these sources hold at most n articles (counting stops after n + 1)."""
         clause, params = source_clause(sources)
         return self.db.execute(f"select count(*) from (select 1 from articles where 1 = 1{clause} "
-                               f"limit ?)", (*params, n + 1)).fetchone()[0] <= n
+                               f"limit ?) as visible", (*params, n + 1)).fetchone()[0] <= n
 
     def search_articles(self, topic: str, limit: int = 500, *,
                         sources: Sequence[int] | None = None) -> list[int]:
@@ -616,7 +616,12 @@ class SqliteStore(StoryTables, PreparedTables):
         keys = sorted({r["quote_key"] for r in own if r["quote_key"]})
         if not keys:
             return own
-        copies = self._rows(
+        copies = self._unattributed_copies(keys, limit)
+        return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
+
+    def _unattributed_copies(self, keys: Sequence[str], limit: int) -> list[dict[str, Any]]:
+        """The newest copies of these quotes whose speaker the extractor could not name."""
+        return self._rows(
             # The partial index of unattributed quotes (m012) holds only such copies: neither
             # the attributed copies of a quote nor all unattributed quotes (both grow with the
             # store) are walked. Named, because the planner prefers the person index for IS NULL.
@@ -625,7 +630,6 @@ class SqliteStore(StoryTables, PreparedTables):
             f"left join people p on p.id = q.person_id "
             f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null "
             f"order by q.article_id desc limit ?", (*keys, limit))
-        return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
         if not article_ids:

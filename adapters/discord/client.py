@@ -94,6 +94,10 @@ class _Endpoints:
             self._saved = None
 
 
+async def _nothing() -> None:
+    """A worker's setup hook: the commands are synced by the bot processes."""
+
+
 class DiscordAdapter:
     """Serves the command table as Discord slash commands and posts digests and alerts."""
 
@@ -106,23 +110,38 @@ class DiscordAdapter:
         self._settings = settings
         self._handle = handle
         self._endpoints = _Endpoints(settings)
-        # Slash commands need no privileged intents; guilds keeps channel objects resolvable.
-        self.client = discord.Client(
-            intents=discord.Intents(guilds=True),
-            allowed_mentions=NO_PINGS,
-            guild_ready_timeout=guild_ready_timeout_s,
-        )
+        options: dict[str, Any] = {
+            # Slash commands need no privileged intents; guilds keeps channel objects resolvable.
+            "intents": discord.Intents(guilds=True), "allowed_mentions": NO_PINGS,
+            "guild_ready_timeout": guild_ready_timeout_s}
+        if settings.shard_count > 1 or settings.shard_ids:
+            # Discord routes each guild's events to shard (guild_id >> 22) % shard_count:
+            # processes running different shard_ids split the guilds between them.
+            self.client: discord.Client = discord.AutoShardedClient(
+                shard_count=settings.shard_count, shard_ids=settings.shards, **options)
+        else:
+            self.client = discord.Client(**options)
         self.tree = build_tree(self.client, self._run_command, suggest)
         self.tree.error(self._on_tree_error)
         self.client.setup_hook = self._sync_commands  # type: ignore[method-assign]
         self._runner: asyncio.Task[None] | None = None
+        self._listening = True  # False: a worker's adapter, posting through REST only
 
     # ---- lifecycle ----
 
-    async def start(self) -> None:
-        """Log in, sync the commands, connect the gateway; return once the bot is ready."""
+    async def start(self, *, listen: bool = True) -> None:
+        """Log in, sync the commands, connect the gateway; return once the bot is ready.
+
+        listen=False (`newsdesk run --role worker`): log in over REST and stop there. Posts,
+        edits and the history lookup are REST calls with the bot token; no gateway session
+        is opened and the commands are not synced, so workers and bot processes can run side
+        by side with any number of each.
+        """
         if not self._settings.token:
             raise ConfigError("DISCORD_TOKEN is not set: put the bot token in the environment.")
+        self._listening = listen
+        if not listen:
+            self.client.setup_hook = _nothing  # type: ignore[method-assign]
         self._endpoints.apply()
         try:
             await self.client.login(self._settings.token)
@@ -134,6 +153,9 @@ class DiscordAdapter:
             raise UserError(
                 f"Cannot reach Discord at {self._settings.api_url} ({type(exc).__name__})."
             ) from None
+        if not listen:
+            log.info("discord: posting over REST as %s (no gateway here)", self.client.user)
+            return
         self._runner = asyncio.create_task(self.client.connect(reconnect=True))
         ready = asyncio.create_task(self.client.wait_until_ready())
         done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -145,7 +167,13 @@ class DiscordAdapter:
 
     @property
     def connected(self) -> bool:
-        """Whether the gateway session is up (for /healthz)."""
+        """Whether the gateway session is up (for /healthz); a worker's: logged in over REST."""
+        if not self._listening:
+            return self.client.user is not None and not self.client.is_closed()
+        if isinstance(self.client, discord.AutoShardedClient):
+            shards = self.client.shards  # every shard this process runs has its session up
+            return self.client.is_ready() and not self.client.is_closed() and bool(shards) \
+                and not any(shard.is_closed() for shard in shards.values())
         ws = self.client.ws
         return self.client.is_ready() and not self.client.is_closed() and ws is not None \
             and bool(getattr(ws, "open", False))

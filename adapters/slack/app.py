@@ -93,13 +93,22 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._token_refused: str | None = None  # the Web API's error while the token fails
+        self._listening = True  # False: a worker's adapter, posting through the Web API only
 
     # ---- lifecycle ----
 
-    async def start(self) -> None:
-        """Check the tokens, then serve /slack/events (http) or connect over Socket Mode."""
-        self._check_secrets()
-        app = self._build_app()
+    async def start(self, *, listen: bool = True) -> None:
+        """Check the tokens, then serve /slack/events (http) or connect over Socket Mode.
+
+        listen=False (`newsdesk run --role worker`): check the bot token and stop there;
+        posts and edits go through the Web API, which needs no socket and no signing secret.
+        """
+        self._listening = listen
+        if listen:
+            self._check_secrets()
+        elif not self._settings.bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN is not set: a worker posts with the bot token.")
+        app = self._build_app() if listen else None
         try:
             identity = await self._client.auth_test()
         except SlackApiError as exc:
@@ -110,7 +119,10 @@ class SlackAdapter:
                 f"The Slack API at {self._settings.api_url} could not be reached "
                 "(config key slack.api_url)."
             ) from None
-        if self._settings.mode == "socket":
+        if app is None:
+            log.info("Slack: posting through the Web API as %s (no commands here)",
+                     identity.get("user"))
+        elif self._settings.mode == "socket":
             await self._connect_socket(app)
             log.info("Slack: connected over Socket Mode as %s", identity.get("user"))
         else:
@@ -151,6 +163,8 @@ class SlackAdapter:
         """
         if self._token_refused is not None:
             return f"Slack refuses the bot token ({self._token_refused})"
+        if not self._listening:
+            return None  # a worker only posts: the token is all it needs
         if self._settings.mode == "socket":
             client = self._socket.client if self._socket is not None else None
             if client is None or client.closed:

@@ -14,6 +14,7 @@ from psycopg_pool import ConnectionPool
 
 from bot.errors import StoreError
 from storage.pg.dialect import explicit_id_table, translate
+from storage.pg.errors import connect_error, server_error
 
 # Every write transaction takes this lock first, so writers queue one at a time as they do on
 # SQLite (BEGIN IMMEDIATE): the stores' check-then-insert steps (an article already stored? a
@@ -79,14 +80,17 @@ class PgDatabase:
     def __init__(self, url: str, *, pool_size: int = 1) -> None:
         self.url = url
         try:
+            # One connection first, alone: a refused login or a missing database is said at
+            # once, in the server's words (the pool would retry it until its timeout).
+            psycopg.connect(url, autocommit=True,
+                            **({} if "connect_timeout" in url else {"connect_timeout": 15})
+                            ).close()
             # One connection per store, as SQLite has: the pool reconnects a broken one.
             self.pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size),
                                        kwargs={"autocommit": True}, open=False)
             self.pool.open(wait=True, timeout=15)
         except Exception as exc:  # noqa: BLE001 - any failure to connect is one sentence
-            raise StoreError(f"The PostgreSQL store {redact(url)} cannot be reached: "
-                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-                             ) from None
+            raise connect_error(exc, url, redact(url)) from None
         self._conn = self.pool.getconn()
 
     @property
@@ -109,6 +113,13 @@ class PgDatabase:
             self._conn = self.pool.getconn(timeout=15)
         return self._conn
 
+    def _known(self, exc: psycopg.Error) -> Exception:
+        """A lost connection or a refusal of the server (rights, disk, read-only) as one
+        sentence; anything else (a constraint, a query's bug) as it was raised."""
+        if isinstance(exc, psycopg.OperationalError) and self._conn.broken:
+            return self._lost(exc)
+        return server_error(exc, redact(self.url)) or exc
+
     def _lost(self, exc: psycopg.OperationalError) -> StoreError:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return StoreError(f"The PostgreSQL store {redact(self.url)} cannot be reached: {first}")
@@ -127,10 +138,8 @@ class PgDatabase:
                     f"select setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"greatest((select max(id) from {table}), 1))")
                 return result
-        except psycopg.OperationalError as exc:
-            if self._conn.broken:
-                raise self._lost(exc) from None
-            raise
+        except psycopg.Error as exc:
+            raise self._known(exc) from None
         return PgCursor(cursor, gives_id)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
@@ -140,15 +149,16 @@ class PgDatabase:
         try:
             if rows:
                 cursor.executemany(query, rows)
-        except psycopg.OperationalError as exc:
-            if self._conn.broken:
-                raise self._lost(exc) from None
-            raise
+        except psycopg.Error as exc:
+            raise self._known(exc) from None
         return PgCursor(cursor, False)
 
     def execute_native(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         """PostgreSQL's own SQL (%s placeholders), untranslated."""
-        return self._connection().execute(sql, tuple(params))  # type: ignore[arg-type]
+        try:
+            return self._connection().execute(sql, tuple(params))  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            raise self._known(exc) from None
 
     def stream(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
         """A query's rows in batches through a server-side cursor (a large table never sits
@@ -192,15 +202,15 @@ class PgDatabase:
         if self.in_transaction:
             yield self
             return
-        self._connection().execute("begin")
+        self.execute_native("begin")
         try:
-            self._conn.execute("select pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self.execute_native("select pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield self
         except BaseException:
             if self.in_transaction:
                 self._conn.execute("rollback")
             raise
-        self._conn.execute("commit")
+        self.execute_native("commit")  # a full disk may refuse the commit itself
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -115,8 +115,10 @@ class DiscordStandIn:
         self.app_id = snowflake()
         self.guild_id = snowflake()
         self.channel_id = snowflake()
-        # A second server the bot is in: another community, with its own channel.
-        self.other_guild_id = snowflake()
+        # A second server the bot is in: another community, with its own channel. Its id is
+        # one shard further (Discord routes a guild to shard (id >> 22) % shard_count), so
+        # with two shards each guild has a shard of its own.
+        self.other_guild_id = str(int(self.guild_id) + (1 << 22))
         self.other_channel_id = snowflake()
         self.owner_id = snowflake()
         self.calls: list[Call] = []
@@ -131,6 +133,11 @@ class DiscordStandIn:
         self._ws: web.WebSocketResponse | None = None  # the newest socket
         self._ws_request: web.Request | None = None
         self._session_ws: web.WebSocketResponse | None = None  # identified or resumed: live
+        # Sharded sessions (IDENTIFY with "shard": [id, count]): shard id -> its live socket,
+        # and every dispatch each shard's socket was sent, as (event, guild id).
+        self._shards: dict[int, web.WebSocketResponse] = {}
+        self.shard_count = 0
+        self.sent_to_shard: dict[int, list[tuple[str, str | None]]] = {}
         self.resume_gate = asyncio.Event()  # clear() holds RESUMEs back until set()
         self.resume_gate.set()
         self._session_id: str | None = None
@@ -503,10 +510,30 @@ class DiscordStandIn:
 
     # ---- gateway ----
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH now, or keep it for the RESUME replay while the client is away."""
+    def shard_of(self, guild_id: str) -> int:
+        """The shard Discord sends a guild's events to."""
+        return (int(guild_id) >> 22) % self.shard_count
+
+    async def dispatch(self, event: str, data: dict[str, Any],
+                       ws: web.WebSocketResponse | None = None) -> None:
+        """Send a DISPATCH now, or keep it for the RESUME replay while the client is away.
+
+        With sharded sessions, a guild's event goes to the socket of the guild's shard only
+        (ws: to this socket, as READY is).
+        """
         self._seq += 1
         message = {"op": OP_DISPATCH, "t": event, "s": self._seq, "d": data}
+        if self.shard_count or ws is not None:
+            guild = data.get("guild_id") or (data.get("id") if event == "GUILD_CREATE" else None)
+            shard = self.shard_of(guild) if guild and ws is None else None
+            target = ws or self._shards.get(shard)  # type: ignore[arg-type]
+            for shard_id, socket in self._shards.items():
+                if socket is target:
+                    self.sent_to_shard.setdefault(shard_id, []).append((event, guild))
+            if target is not None and not target.closed:
+                with contextlib.suppress(ConnectionError):
+                    await target.send_str(json.dumps(message))
+            return
         self._sent_events.append(message)
         ws = self._session_ws
         if ws is not None and not ws.closed:
@@ -542,6 +569,9 @@ class DiscordStandIn:
             await self._on_gateway_message(ws, message)
         if self._session_ws is ws:
             self._session_ws = None
+        for shard_id, socket in list(self._shards.items()):
+            if socket is ws:
+                del self._shards[shard_id]
         await self._notify()
         return ws
 
@@ -554,6 +584,9 @@ class DiscordStandIn:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
             self._session_id = f"session-{snowflake()}"
+            if data.get("shard"):
+                await self._identify_shard(ws, data["shard"])
+                return
             self._session_ws = ws
             await self.dispatch("READY", self._ready())
             await self.dispatch("GUILD_CREATE", self._guild())
@@ -569,6 +602,19 @@ class DiscordStandIn:
                     await ws.send_str(json.dumps(missed))
             self._session_ws = ws
             await self.dispatch("RESUMED", {})
+
+    async def _identify_shard(self, ws: web.WebSocketResponse, shard: list[int]) -> None:
+        """A sharded session: READY and GUILD_CREATE for the guilds of this shard only."""
+        shard_id, self.shard_count = int(shard[0]), int(shard[1])
+        self._shards[shard_id] = ws
+        mine = [g for g in (self.guild_id, self.other_guild_id)
+                if self.shard_of(g) == shard_id]
+        ready = self._ready()
+        ready["shard"] = [shard_id, self.shard_count]
+        ready["guilds"] = [{"id": g, "unavailable": True} for g in mine]
+        await self.dispatch("READY", ready, ws)
+        for guild in mine:
+            await self.dispatch("GUILD_CREATE", self._guild(guild), ws)
 
     # fmt: off
     def _guild(self, guild_id: str | None = None) -> dict[str, Any]:

@@ -119,6 +119,24 @@ class PgServer:
             conn.execute(f"create database {name}")
         return self.url(name)
 
+    def password_role(self, name: str, password: str) -> None:
+        """A login role that must give its password (scram), whatever the trust of the
+        others."""
+        import psycopg
+
+        hba = self.folder / "data" / "pg_hba.conf"
+        line = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        text = hba.read_text()
+        if line not in text:
+            with hba.open("r+") as file:  # written in place: the file keeps its owner
+                file.write(line + text)
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            exists = conn.execute("select 1 from pg_roles where rolname = %s",
+                                  (name,)).fetchone()
+            if not exists:
+                conn.execute(f"create role {name} login password '{password}'")
+            conn.execute("select pg_reload_conf()")
+
     def drop_database(self, url: str) -> None:
         import psycopg
 

@@ -74,3 +74,37 @@ async def test_schedules_and_sources_are_kept(desk) -> None:  # type: ignore[no-
     got = desk.sources.table.get(source_id)
     assert (got["enabled"], got["failures"]) == (0, 3)
     assert desk.sources.table.remove(source_id) and desk.sources.table.all() == []
+
+
+async def test_a_community_reads_only_its_sources_articles(desk) -> None:  # type: ignore[no-untyped-def]
+    # Two communities: answers are restricted to each one's sources (the reads that filter
+    # by source ids, which differ most between the two SQL dialects).
+    ours = desk.sources.table.add("https://ours.example/rss", "Ours", "rss", tenant="G1")
+    desk.sources.table.add("https://theirs.example/rss", "Theirs", "rss", tenant="G2")
+    desk.tenants.share_default = False
+    desk.ingestor.store_drafts(read_file(DEMO_DIR / FILES[0]), source_id=ours)
+    who = await desk.ask("/who", tenant="G1", platform="discord", channel="1")
+    assert [i.text for i in who.items][:2] == ["Kim Jong-un", "Vladimir Putin"]
+    assert (await desk.ask("/who putin", tenant="G1")).title.startswith("Vladimir Putin")
+    assert (await desk.ask("/stories", tenant="G1")).data
+    assert not (await desk.ask("/who", tenant="G2", platform="discord", channel="2")).data
+
+
+async def test_a_persons_quotes_include_other_outlets_unattributed_copies(desk) -> None:  # type: ignore[no-untyped-def]
+    first, second = (_ingest(desk, name)[0] for name in FILES)
+    store = desk.store
+    putin = store.db.execute("select id from people where name = ?",
+                             ("Vladimir Putin",)).fetchone()[0]
+    own = store.quotes_in(None, person_ids=[putin])
+    assert own and all(q["person_id"] == putin for q in own)
+    quote = own[0]
+    # The same words in another article, its speaker not named (the PostgreSQL store looks
+    # these up in its own way, see PgStore._unattributed_copies).
+    other = second if quote["article_id"] == first else first
+    store.db.execute("insert into quotes (article_id, start, \"end\", text, speaker, "
+                     "person_id, quote_key) values (?, ?, ?, ?, ?, null, ?)",
+                     (other, 99999, 100099, quote["text"], "an aide", quote["quote_key"]))
+    got = store.quotes_in(None, person_ids=[putin])
+    copies = [q for q in got if q["person_id"] is None]
+    assert [(q["article_id"], q["speaker"]) for q in copies] == [(other, "an aide")]
+    assert len(got) == len(own) + 1

@@ -126,11 +126,53 @@ async def test_two_processes_poll_each_due_source_once(pg_url: str, site) -> Non
         reports = await asyncio.gather(one.sources.poll_due(later), two.sources.poll_due(later))
         assert sum(r.polled for r in reports) == 2, "each source polled by one process"
         assert one.store.count_articles() == 2
-        # A holder that died: its lease lapses and the source is polled by another.
+        # A live holder keeps its lease however long its poll takes (no clock lapses it);
+        # released, the source is anyone's.
         assert one.sources.table.lease(1, later.isoformat(), 900)
-        assert not two.sources.table.lease(1, later.isoformat(), 900)
-        lapsed = (later + timedelta(seconds=901)).isoformat()
-        assert two.sources.table.lease(1, lapsed, 900)
+        assert one.sources.table.lease(1, later.isoformat(), 900), "its own lease stays its own"
+        much_later = (later + timedelta(hours=5)).isoformat()
+        assert not two.sources.table.lease(1, much_later, 900)
+        one.sources.table.release(1)
+        assert two.sources.table.lease(1, much_later, 900)
+        assert not one.sources.table.lease(1, much_later, 900)
     finally:
         one.close()
         two.close()
+
+
+_HOLDER = """
+import sys, time
+from storage.backend import open_configured, source_table
+table = source_table(open_configured(sys.argv[1]))
+assert table.lease(int(sys.argv[2]), "2031-05-08T09:00:00+00:00", 900)
+print("leased", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_poll_lease_goes_with_a_killed_holder(pg_url: str) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from storage.backend import source_table
+    from tests.test_restarts import ROOT
+
+    store = open_configured(pg_url)
+    table = source_table(store)
+    try:
+        source_id = table.add("https://feeds.example/rss", "Example", "feed")
+        holder = subprocess.Popen([sys.executable, "-c", _HOLDER, pg_url, str(source_id)],
+                                  cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "leased"
+            assert not table.lease(source_id, "2031-05-09T09:00:00+00:00", 900)
+        finally:
+            holder.kill()  # SIGKILL: no release, no goodbye to the server
+            holder.communicate(timeout=30)
+        deadline = time.monotonic() + 30  # the server notices the closed socket
+        while not table.lease(source_id, NOW, 900):
+            assert time.monotonic() < deadline, "a dead holder's lease was never freed"
+            time.sleep(0.05)
+    finally:
+        store.close()

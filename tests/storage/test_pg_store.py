@@ -108,4 +108,5 @@ def test_doctor_checks_a_postgresql_store_without_writing_to_it(pg_url, capsys):
     main(["doctor", "--db", pg_url])
     assert "opens and is up to date" in capsys.readouterr().out
     assert main(["doctor", "--db", pg_url.rsplit("/", 1)[0] + "/missing_db"]) == 1
-    assert "cannot be reached" in capsys.readouterr().out
+    assert "The PostgreSQL database missing_db does not exist at 127.0.0.1: create it " \
+           "(createdb missing_db) or fix storage.url." in capsys.readouterr().out
