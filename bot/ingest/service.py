@@ -269,6 +269,11 @@ class Ingestor:
             self._pools[processes] = NlpPool(self.model, processes, self.recycle_articles)
         return self._pools[processes]
 
+    def start_workers(self, n_process: int) -> float:
+        """Start the N worker processes store_items(n_process=N) will use, models loaded, before
+        the first article (a benchmark's clock, a bot's first poll); the seconds it took."""
+        return self._pool(n_process).start() if n_process >= 1 else 0.0
+
     def _start(self, pending: list[_Pending], pool: NlpPool | None) -> _Batch:
         if pool is None:
             # spaCy loads only when there is something new to read, so `ask` starts fast.
@@ -453,6 +458,10 @@ class Ingestor:
                 if should_stop is not None and should_stop():
                     report.interrupted = True
                     break
+            if flight and not report.interrupted:
+                # No input left: the workers finish the batches in flight while this process
+                # prepares what is waiting (at the very end it would run alone on one core).
+                self._prepare_waiting()
             while flight and not report.interrupted:
                 finish_one()
             self._prepare_waiting()
