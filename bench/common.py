@@ -110,19 +110,27 @@ def load_average() -> list[float]:
 
 
 def interleave(rounds: int, reference: Callable[[int], Any],
-               measurement: Callable[[int], Any]) -> list[dict[str, Any]]:
+               measurement: Callable[[int], Any], *,
+               alternate: bool = False) -> list[dict[str, Any]]:
     """reference, measurement, reference, measurement, ... `rounds` times.
 
     One figure is not a figure on a shared machine: a burst of load hits one round, and running
     the reference right before each measurement makes the burst hit both alike, so the ratio
     holds even where the absolute times do not. Each round keeps the load average at its end.
+    With alternate, odd rounds run the measurement first (A B, B A, A B, ...), so neither side
+    always runs second (in a warmer cache, or after the other's garbage).
     """
     done = []
     for number in range(max(1, rounds)):
-        ref = reference(number)
-        ours = measurement(number)
+        first = "measurement" if alternate and number % 2 else "reference"
+        if first == "reference":
+            ref = reference(number)
+            ours = measurement(number)
+        else:
+            ours = measurement(number)
+            ref = reference(number)
         done.append({"round": number + 1, "reference": ref, "measurement": ours,
-                     "load_average": load_average()})
+                     "order": first, "load_average": load_average()})
     return done
 
 

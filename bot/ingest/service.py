@@ -36,9 +36,9 @@ from bot.ingest.workers import (
 )
 from bot.models import Analysis, ArticleDraft, PersonMention, StoredPerson
 from bot.nlp.names import name_key, same_entity
-from bot.ports import Store, Transaction
+from bot.ports import Store
 from bot.stories import place_article
-from bot.stories.prepare import prepare_stories
+from bot.stories.prepare import REPREPARE_BELOW, prepare_stories
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -127,6 +127,7 @@ class _Written:
     updated: list[int] = field(default_factory=list)
     duplicates: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    unprepared: list[int] = field(default_factory=list)  # stories whose prepared rows it dropped
 
 
 def match_person(person: PersonMention, candidates: Sequence[StoredPerson]) -> StoredPerson | None:
@@ -170,6 +171,10 @@ class Ingestor:
     # of this many recent articles (512 bytes each, a fixed array: bounded memory).
     STORY_WINDOW = 10_000
     LOCK_WAIT_S = 300.0  # another ingest or the bot may hold the store's write lock this long
+    # Stories whose prepared answers wait for the end of the call (see _prepare_touched); a long
+    # import prepares them whenever this many are waiting, so few answers compute on demand.
+    PREPARE_WAITING_MAX = 1000
+    PREPARE_CHUNK = 64  # stories prepared per transaction (the write lock is held that long)
 
     def __init__(self, store: Store, model: str, *,
                  recycle_articles: int = RECYCLE_ARTICLES) -> None:
@@ -178,6 +183,7 @@ class Ingestor:
         self.recycle_articles = recycle_articles
         self._stories: StoryIndex | None = None
         self._pools: dict[int, NlpPool] = {}
+        self._unprepared: dict[int, None] = {}  # committed batches' stories, in order
 
     def close(self) -> None:
         """Stop the worker processes this Ingestor started for store_drafts(n_process=N)."""
@@ -263,6 +269,11 @@ class Ingestor:
             self._pools[processes] = NlpPool(self.model, processes, self.recycle_articles)
         return self._pools[processes]
 
+    def start_workers(self, n_process: int) -> float:
+        """Start the N worker processes store_items(n_process=N) will use, models loaded, before
+        the first article (a benchmark's clock, a bot's first poll); the seconds it took."""
+        return self._pool(n_process).start() if n_process >= 1 else 0.0
+
     def _start(self, pending: list[_Pending], pool: NlpPool | None) -> _Batch:
         if pool is None:
             # spaCy loads only when there is something new to read, so `ask` starts fast.
@@ -339,30 +350,42 @@ class Ingestor:
                     written.duplicates += 1
                 else:
                     (written.updated if item.replace_id else written.added).append(article_id)
-            self._prepare_touched(transaction, written.added, written.updated)
+            written.unprepared = self._prepare_touched(written.added, written.updated)
         return written
 
-    def _prepare_touched(self, transaction: Transaction, added: Sequence[int],
-                         updated: Sequence[int]) -> None:
-        """Batch end: the prepared answers of each story the batch touched, once per story
-        however many of its articles came in, in the batch's transaction (articles and their
-        stories' answers are stored together). A failure costs no article: those stories lose
-        their prepared rows and are prepared again when first asked about. A story whose
-        article was replaced (a feed summary by its full text) is prepared whatever its size."""
+    def _prepare_touched(self, added: Sequence[int], updated: Sequence[int]) -> list[int]:
+        """Batch end, in the batch's transaction: each story the batch touched whose prepared
+        answers are now out of date (a small story, one that doubled, one whose article was
+        replaced by its full text) loses them, so no answer shows a story without the batch's
+        articles; an answer asked meanwhile computes them. They are prepared again once at the
+        end of the call (_prepare_waiting), however many batches touched them: a bulk import
+        whose stories span many batches prepares each once, not once per batch."""
         if not added and not updated:
-            return
-        story_ids = self.store.stories_of_articles([*added, *updated])
+            return []
         rewritten = set(self.store.stories_of_articles(updated))
-        try:
-            with transaction.savepoint():
-                prepare_stories(self.store, [s for s in story_ids if s not in rewritten])
-                prepare_stories(self.store, sorted(rewritten), force=True)
-        except Exception as exc:  # noqa: BLE001 - see above
-            if isinstance(exc, StoreError) or store_error(exc) is not None:
-                raise
-            for story_id in story_ids:
-                self.store.forget_prepared(story_id)
-            log.warning("could not prepare the answers of %d stories: %s", len(story_ids), exc)
+        stale = []
+        for story_id in self.store.stories_of_articles([*added, *updated]):
+            live = self.store.live_story(story_id)
+            if live != story_id:
+                self.store.forget_prepared(story_id)  # merged away meanwhile
+            if live is not None and (story_id in rewritten or live in self._unprepared
+                                     or self.store.prepared_is_stale(live, REPREPARE_BELOW)):
+                self.store.forget_prepared(live)
+                stale.append(live)
+        return stale
+
+    def _prepare_waiting(self) -> None:
+        """The prepared answers of the stories committed batches left unprepared, a chunk of
+        stories a transaction. A failure costs no article: those stories stay unprepared and
+        are prepared when first asked about."""
+        waiting, self._unprepared = list(self._unprepared), {}
+        for start in range(0, len(waiting), self.PREPARE_CHUNK):
+            chunk = waiting[start:start + self.PREPARE_CHUNK]
+            try:
+                with self.store.transaction():
+                    prepare_stories(self.store, chunk)
+            except Exception as exc:  # noqa: BLE001 - see above
+                log.warning("could not prepare the answers of %d stories: %s", len(chunk), exc)
 
     def _save_batch(self, batch: _Batch, outcomes: Sequence[Outcome], report: IngestReport,
                     source_id: int | None, backfill: bool,
@@ -381,6 +404,9 @@ class Ingestor:
             except BaseException:
                 self._stories = None
                 raise
+        self._unprepared.update(dict.fromkeys(written.unprepared))
+        if len(self._unprepared) >= self.PREPARE_WAITING_MAX:
+            self._prepare_waiting()
         report.added.extend(written.added)
         report.updated.extend(written.updated)
         report.duplicates += written.duplicates
@@ -432,8 +458,13 @@ class Ingestor:
                 if should_stop is not None and should_stop():
                     report.interrupted = True
                     break
+            if flight and not report.interrupted:
+                # No input left: the workers finish the batches in flight while this process
+                # prepares what is waiting (at the very end it would run alone on one core).
+                self._prepare_waiting()
             while flight and not report.interrupted:
                 finish_one()
+            self._prepare_waiting()
         finally:
             for batch in flight:
                 if batch.future is not None:
@@ -473,6 +504,7 @@ class Ingestor:
             pool = shared_pool(self.model, 1, self.recycle_articles)
             outcomes = await asyncio.to_thread(pool.run, self._work(pending))
             self._save_batch(_Batch(pending), outcomes, report, source_id, backfill, None)
+        self._prepare_waiting()
         return report
 
     def ingest_paths(self, items: Iterable[str | Path], **kwargs: Any) -> IngestReport:

@@ -122,3 +122,17 @@ def test_the_workers_are_replaced_after_their_share_of_articles():
         pool.close()
     assert all(o.analysis is not None and o.analysis.people for o in first + second)
     assert {o.worker for o in first}.isdisjoint({o.worker for o in second})
+
+
+def test_workers_started_ahead_analyse_the_first_articles_and_count_none_towards_recycling():
+    pool = NlpPool("en_core_web_sm", 2, recycle_articles=2)
+    work = [Work(i, article(i)["text"], None) for i in range(3)]
+    try:
+        assert pool.start() > 0
+        started = set(pool._executor._processes) if pool._executor else set()
+        assert len(started) == 2 and not pool.due_for_recycling
+        first = pool.run(work)  # 3 of the 4 articles the two workers may analyse
+    finally:
+        pool.close()
+    assert all(o.analysis is not None and o.analysis.people for o in first)
+    assert {o.worker for o in first} <= started  # the very workers started ahead, none anew
