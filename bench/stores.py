@@ -87,7 +87,15 @@ def _current(path: Path, size: int) -> bool:
     if _count(path) != size:
         return False
     with sqlite3.connect(path) as conn:
-        return "prepared_summary" in _tables(conn)
+        if "prepared_summary" not in _tables(conn):
+            return False
+        # Every live story prepared, as ingest leaves a store: a store replicated from a base
+        # prepared only in part would prepare stories inside timed calls (bot/stories/prepare.py
+        # _ensure), which a running bot does not do.
+        live, prepared = conn.execute(
+            "select (select count(*) from stories where articles > 0 and merged_into is null), "
+            "(select count(*) from prepared_stories)").fetchone()
+        return bool(prepared >= live)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, int, str]]:
