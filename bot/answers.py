@@ -112,7 +112,7 @@ def _quoted(topic: str, limit: int = 60) -> str:
 
 def _empty(store: Store, what: str, scope: Scope,
            sources: Sequence[int] | None = None) -> Reply:
-    if store.count_articles(sources=sources) == 0:
+    if store.count_articles(sources=sources, at_most=0) == 0:
         return Reply.text(_NO_COVERAGE, data=[])
     about = f" about {_quoted(scope.topic)}" if scope.topic else ""
     return Reply.text(f"No {what}{about} in the coverage.", data=[])
@@ -339,7 +339,7 @@ def summary(store: Store, topic: str, *, sources: Sequence[int] | None = None) -
         chosen += [(i, rank) for i, picks in enumerate(per_story) if rank < len(picks)]
     picked = [per_story[i][rank] for i, rank in sorted(chosen[:SUMMARY_SENTENCES])]
     if not picked:
-        return Reply.text(_NO_COVERAGE if store.count_articles(sources=sources) == 0 else
+        return Reply.text(_NO_COVERAGE if store.count_articles(sources=sources, at_most=0) == 0 else
                           f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
     refs = store.refs(a for p in picked for a in p["article_ids"])

@@ -28,6 +28,12 @@ from storage.transactions import SqliteTransaction, write_transaction
 EXACT_PEOPLE_ARTICLES = 20_000
 
 
+# The index of articles holding (id, source_id, story_id) (m013): named where a read checks an
+# article's source or story by its id, as SQLite would otherwise read the row and its text.
+# PostgreSQL's dialect drops the hint (storage/pg/dialect.py).
+BY_ARTICLE = "idx_articles_id_source"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -84,10 +90,16 @@ class SqliteStore(StoryTables, PreparedTables):
             "select story_id, fingerprint from articles where fingerprint is not null "
             "order by id desc limit ?", (limit,)).fetchall()]
 
-    def count_articles(self, *, sources: Sequence[int] | None = None) -> int:
+    def count_articles(self, *, sources: Sequence[int] | None = None,
+                       at_most: int | None = None) -> int:
+        """How many articles (of these sources); with at_most, counting stops after at_most + 1
+        (whether a tenant has any: `at_most=0`)."""
         clause, params = source_clause(sources)
-        return self.db.execute(f"select count(*) from articles where 1 = 1{clause}",
-                               params).fetchone()[0]
+        if at_most is None:
+            return self.db.execute(f"select count(*) from articles where 1 = 1{clause}",
+                                   params).fetchone()[0]
+        return self.db.execute(f"select count(*) from (select 1 from articles where 1 = 1"
+                               f"{clause} limit ?) seen", (*params, at_most + 1)).fetchone()[0]
 
     def save_article(
         self,
@@ -422,7 +434,7 @@ class SqliteStore(StoryTables, PreparedTables):
         query = _fts_query(topic)
         if not query:
             return []
-        seen, seen_params = visible_articles(sources, "articles_fts.rowid")
+        seen, seen_params = visible_articles(sources, "articles_fts.rowid", BY_ARTICLE)
         ids = [r[0] for r in self.db.execute(
             # Newest matches first: FTS5 walks rowids backwards without ranking every match.
             f"select rowid from articles_fts where articles_fts match ?{seen} "
@@ -434,7 +446,7 @@ class SqliteStore(StoryTables, PreparedTables):
         ).fetchall()]
         if person_ids:
             marks = ",".join("?" * len(person_ids))
-            seen, seen_params = visible_articles(sources, "article_people.article_id")
+            seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
             ids += [r[0] for r in self.db.execute(
                 f"select article_id from article_people where person_id in ({marks}){seen} "
                 f"order by article_id desc limit ?", (*person_ids, *seen_params, limit),
@@ -452,7 +464,7 @@ class SqliteStore(StoryTables, PreparedTables):
                   sources: Sequence[int] | None = None) -> list[StoredPerson]:
         """People of these articles (all when None, within `sources` when given), most
         mentioned first."""
-        seen, seen_params = visible_articles(sources, "article_people.article_id")
+        seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
         if article_ids is None and sources is not None \
                 and self._at_most(sources, EXACT_PEOPLE_ARTICLES):
             rows = self._rows(
@@ -535,7 +547,7 @@ class SqliteStore(StoryTables, PreparedTables):
 
     def articles_of_person(self, person_id: int, limit: int = 200, *,
                            sources: Sequence[int] | None = None) -> list[int]:
-        seen, seen_params = visible_articles(sources, "article_people.article_id")
+        seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
         return [r[0] for r in self.db.execute(
             f"select article_id from article_people where person_id = ?{seen} "
             f"order by article_id desc limit ?", (person_id, *seen_params, limit)).fetchall()]
@@ -577,7 +589,7 @@ class SqliteStore(StoryTables, PreparedTables):
             return self._quotes_of(person_ids, limit)
         clauses: list[str] = []
         params: list[Any] = []
-        seen, seen_params = visible_articles(sources, "q.article_id")
+        seen, seen_params = visible_articles(sources, "q.article_id", BY_ARTICLE)
         if seen:
             clauses.append(seen.removeprefix(" and "))
             params += seen_params
