@@ -26,6 +26,7 @@ from storage.transactions import SqliteTransaction, write_transaction
 
 # /who for a tenant sums its own mentions exactly up to this many articles (see people_in).
 EXACT_PEOPLE_ARTICLES = 20_000
+PERSON_ARTICLES_CHECKED = 1000  # a person's newest articles looked at for a tenant's /who list
 
 
 # The index of articles holding (id, source_id, story_id) (m013): named where a read checks an
@@ -483,9 +484,14 @@ class SqliteStore(StoryTables, PreparedTables):
                 if not page:
                     break
                 marks = ",".join("?" * len(page))
+                # Among each person's newest PERSON_ARTICLES_CHECKED articles: someone seen
+                # everywhere but here is not walked through every article of theirs (a walk
+                # that grows with the store).
                 here = {r[0] for r in self.db.execute(
                     f"select id from people p where id in ({marks}) and exists (select 1 "
-                    f"from article_people where person_id = p.id{seen})",
+                    f"from (select article_id from article_people where person_id = p.id "
+                    f"order by article_id desc limit {PERSON_ARTICLES_CHECKED}) "
+                    f"article_people where 1 = 1{seen})",
                     (*[r["id"] for r in page], *seen_params))}
                 counts.update({r["id"]: r["mentions"] for r in page if r["id"] in here})
                 if len(counts) >= limit:
@@ -585,8 +591,8 @@ class SqliteStore(StoryTables, PreparedTables):
         self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
         words: str = "", limit: int = 200, sources: Sequence[int] | None = None,
     ) -> list[dict[str, Any]]:
-        if person_ids and article_ids is None and not words and sources is None:
-            return self._quotes_of(person_ids, limit)
+        if person_ids and article_ids is None and not words:
+            return self._quotes_of(person_ids, limit, sources)
         clauses: list[str] = []
         params: list[Any] = []
         seen, seen_params = visible_articles(sources, "q.article_id", BY_ARTICLE)
@@ -618,14 +624,23 @@ class SqliteStore(StoryTables, PreparedTables):
                       "q.quote_key, p.name person_name from quotes q "
                       "left join people p on p.id = q.person_id ")
 
-    def _quotes_of(self, person_ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
+    def _quotes_of(self, person_ids: Sequence[int], limit: int,
+                   sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """A person's newest quotes, then other outlets' copies of them whose speaker the
-        extractor could not name (two indexed lookups; an OR would scan every quote)."""
+        extractor could not name (two indexed lookups; an OR would scan every quote); with
+        sources, only those of their articles (each row checked by the article index)."""
         marks = ",".join("?" * len(person_ids))
+        seen, seen_params = visible_articles(sources, "q.article_id", BY_ARTICLE)
         own = self._rows(
-            f"{self._QUOTE_COLUMNS} where q.person_id in ({marks}) "
-            f"order by q.article_id desc, q.start limit ?", (*person_ids, limit))
-        keys = sorted({r["quote_key"] for r in own if r["quote_key"]})
+            f"{self._QUOTE_COLUMNS} where q.person_id in ({marks}){seen} "
+            f"order by q.article_id desc, q.start limit ?", (*person_ids, *seen_params, limit))
+        found = {r["quote_key"] for r in own if r["quote_key"]}
+        if seen:  # the words they said in other tenants' articles: copies here are theirs too
+            found |= {r[0] for r in self.db.execute(
+                f"select quote_key from quotes where person_id in ({marks}) "
+                f"and quote_key is not null order by article_id desc limit ?",
+                (*person_ids, limit)).fetchall()}
+        keys = sorted(found)
         if not keys:
             return own
         copies = self._rows(
@@ -635,8 +650,8 @@ class SqliteStore(StoryTables, PreparedTables):
             f"select q.article_id, q.start, q.text, q.speaker, q.person_id, q.quote_key, "
             f"p.name person_name from quotes q indexed by idx_quotes_unattributed "
             f"left join people p on p.id = q.person_id "
-            f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null "
-            f"order by q.article_id desc limit ?", (*keys, limit))
+            f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null{seen} "
+            f"order by q.article_id desc limit ?", (*keys, *seen_params, limit))
         return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
