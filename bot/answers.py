@@ -136,10 +136,12 @@ def who(store: Store, query: str, *, sources: Sequence[int] | None = None) -> Re
     """The people list, or one person's card when the query names someone."""
     query = query.strip()
     if query and story_topic(query) is None:
-        named = [p for p in store.persons_named(query, name_key)
-                 if sources is None or store.articles_of_person(p.id, 1, sources=sources)]
-        if named:
-            return person_card(store, named[0], sources=sources)
+        # The first (most mentioned) of them with an article here: the others are not checked.
+        first = next((p for p in store.persons_named(query, name_key)
+                      if sources is None or store.articles_of_person(p.id, 1, sources=sources)),
+                     None)
+        if first is not None:
+            return person_card(store, first, sources=sources)
     scope = scope_for(store, query, sources=sources)
     if scope.article_ids is not None and not scope.article_ids:
         return _empty(store, "people", scope, sources)

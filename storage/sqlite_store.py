@@ -483,17 +483,18 @@ class SqliteStore(StoryTables, PreparedTables):
                                   "order by mentions desc limit 200 offset ?", (offset,))
                 if not page:
                     break
-                marks = ",".join("?" * len(page))
-                # Among each person's newest PERSON_ARTICLES_CHECKED articles: someone seen
-                # everywhere but here is not walked through every article of theirs (a walk
-                # that grows with the store).
-                here = {r[0] for r in self.db.execute(
-                    f"select id from people p where id in ({marks}) and exists (select 1 "
-                    f"from (select article_id from article_people where person_id = p.id "
-                    f"order by article_id desc limit {PERSON_ARTICLES_CHECKED}) "
-                    f"article_people where 1 = 1{seen})",
-                    (*[r["id"] for r in page], *seen_params))}
-                counts.update({r["id"]: r["mentions"] for r in page if r["id"] in here})
+                # One candidate at a time, stopping at `limit`, among each one's newest
+                # PERSON_ARTICLES_CHECKED articles: someone seen everywhere but here is not
+                # walked through every article of theirs (a walk that grows with the store).
+                for row in page:
+                    if self.db.execute(
+                            f"select exists (select 1 from (select article_id from "
+                            f"article_people where person_id = ? order by article_id desc "
+                            f"limit {PERSON_ARTICLES_CHECKED}) article_people where 1 = 1{seen})",
+                            (row["id"], *seen_params)).fetchone()[0]:
+                        counts[row["id"]] = row["mentions"]
+                        if len(counts) >= limit:
+                            break
                 if len(counts) >= limit:
                     break
             counts = dict(list(counts.items())[:limit])
