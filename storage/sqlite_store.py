@@ -445,12 +445,20 @@ class SqliteStore(StoryTables, PreparedTables):
         person_ids = [r[0] for r in self.db.execute(
             "select rowid from people_fts where people_fts match ? limit 20", (query,)
         ).fetchall()]
-        if person_ids:
-            marks = ",".join("?" * len(person_ids))
-            seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
+        seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
+        # For a tenant, among each person's newest PERSON_ARTICLES_CHECKED articles (someone
+        # covered only elsewhere is not walked through all of theirs).
+        among = "article_people" if not seen else (
+            f"(select article_id from article_people where person_id = ? order by article_id "
+            f"desc limit {PERSON_ARTICLES_CHECKED}) article_people")
+        for person_id in person_ids:
+            # One person at a time, newest first, stopping at `limit` (the index order): one
+            # query for all of them would gather and sort every article of each (thousands for
+            # someone well known in a big store) before keeping the newest.
+            where = "1 = 1" if seen else "person_id = ?"
             ids += [r[0] for r in self.db.execute(
-                f"select article_id from article_people where person_id in ({marks}){seen} "
-                f"order by article_id desc limit ?", (*person_ids, *seen_params, limit),
+                f"select article_id from {among} where {where}{seen} "
+                f"order by article_id desc limit ?", (person_id, *seen_params, limit),
             ).fetchall()]
         return sorted(set(ids), reverse=True)[:limit]
 
