@@ -154,9 +154,16 @@ def measure(path: Path, samples: int, rounds: int, size: int) -> dict[str, Any]:
     floors = _floors(bot.store, names, topics)
     # The restricted pass: a tenant following the source of one article in four, while another
     # tenant follows the rest (bench/stores.py), so every read goes through `sources=`.
-    restricted = {f"{c} {TENANT}": lines for c, lines in commands.items()}
-    floors.update({f"{c} {TENANT}": floors[c] for c in commands})
     a_source, b_source = tenant_sources(bot.store.db.conn)
+    restricted = {f"{c} {TENANT}": lines for c, lines in commands.items()}
+    # The stories it opens are stories it can see (another's is "There is no story N").
+    stories = _stories(bot.store)
+    seen = [s for s in stories if bot.store.story_article_ids(s, 1, sources=[a_source])] or \
+        list(dict.fromkeys(r[0] for r in bot.store.db.execute(
+            "select story_id from articles where source_id = ? order by id desc limit 50",
+            (a_source,))))[:5]
+    restricted[f"/story ID {TENANT}"] = [f"/story {s}" for s in seen]
+    floors.update({f"{c} {TENANT}": floors[c] for c in commands})
     errors = dict.fromkeys([*commands, *restricted], 0)
 
     def ask(command: str, tenant: str = "default") -> Callable[[int], Any]:
