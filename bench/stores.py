@@ -54,6 +54,7 @@ def base_store(n: int, results_dir: Path) -> Path:
     path = results_dir / f"store-base-{n}.db"
     if path.exists() and _count(path) == n:
         _prepare_all(path)  # a base cached before prepared answers: prepared once now
+        _split_sources(path)
         return path
     for stale in results_dir.glob(f"{path.name}*"):
         stale.unlink()
@@ -63,8 +64,47 @@ def base_store(n: int, results_dir: Path) -> Path:
     with timed() as t:
         Ingestor(store, MODEL).store_drafts(drafts, n_process=2 if n >= 200 else 1)
     store.close()
+    _split_sources(path)
     say(f"  base store built in {t['s']:.0f} s")
     return path
+
+
+# Two outlets' feeds the base's articles are split between (one article in four, the rest), so
+# bench.answers can time a tenant that follows one of them. Nobody follows them in the stored
+# file: a store only "default" uses reads whole; bench.answers subscribes two tenants for its
+# restricted pass (bench/answers.py) and removes them after.
+TENANT_SOURCES = (("https://bench.invalid/a.xml", "Bench A"), ("https://bench.invalid/b.xml",
+                                                              "Bench B"))
+TENANT_SHARE = 4  # articles whose id is a multiple of this come from the first source
+
+
+def _split_sources(path: Path) -> None:
+    """Give every article one of the two TENANT_SOURCES (once), prepared rows included."""
+    conn = sqlite3.connect(path)
+    try:
+        if conn.execute("select count(*) from sources where url like 'https://bench.invalid/%'"
+                        ).fetchone()[0]:
+            return
+        with conn:
+            ids = []
+            for url, name in TENANT_SOURCES:
+                cur = conn.execute("insert into sources (url, name, kind, added_at, added_by) "
+                                   "values (?, ?, 'feed', '2026-01-01T00:00:00+00:00', 'bench')",
+                                   (url, name))
+                ids.append(cur.lastrowid)
+            conn.execute("update articles set source_id = case when id % ? = 0 then ? else ? end",
+                         (TENANT_SHARE, *ids))
+            for table in ("prepared_summary", "prepared_events"):
+                conn.execute(f"update {table} set source_id = (select source_id from articles "
+                             f"where articles.id = {table}.article_id)")
+    finally:
+        conn.close()
+
+
+def tenant_sources(conn: sqlite3.Connection) -> list[int]:
+    """The ids of the two TENANT_SOURCES in a bench store (first: the one-in-four source)."""
+    found = dict(conn.execute("select url, id from sources where url like 'https://bench.invalid/%'"))
+    return [found[url] for url, _ in TENANT_SOURCES if url in found]
 
 
 def _prepare_all(path: Path) -> None:
@@ -87,7 +127,15 @@ def _current(path: Path, size: int) -> bool:
     if _count(path) != size:
         return False
     with sqlite3.connect(path) as conn:
-        return "prepared_summary" in _tables(conn)
+        if "prepared_summary" not in _tables(conn) or len(tenant_sources(conn)) < 2:
+            return False
+        # Every live story prepared, as ingest leaves a store: a store replicated from a base
+        # prepared only in part would prepare stories inside timed calls (bot/stories/prepare.py
+        # _ensure), which a running bot does not do.
+        live, prepared = conn.execute(
+            "select (select count(*) from stories where articles > 0 and merged_into is null), "
+            "(select count(*) from prepared_stories)").fetchone()
+        return bool(prepared >= live)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, int, str]]:

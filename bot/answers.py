@@ -112,7 +112,7 @@ def _quoted(topic: str, limit: int = 60) -> str:
 
 def _empty(store: Store, what: str, scope: Scope,
            sources: Sequence[int] | None = None) -> Reply:
-    if store.count_articles(sources=sources) == 0:
+    if store.count_articles(sources=sources, at_most=0) == 0:
         return Reply.text(_NO_COVERAGE, data=[])
     about = f" about {_quoted(scope.topic)}" if scope.topic else ""
     return Reply.text(f"No {what}{about} in the coverage.", data=[])
@@ -136,10 +136,12 @@ def who(store: Store, query: str, *, sources: Sequence[int] | None = None) -> Re
     """The people list, or one person's card when the query names someone."""
     query = query.strip()
     if query and story_topic(query) is None:
-        named = [p for p in store.persons_named(query, name_key)
-                 if sources is None or store.articles_of_person(p.id, 1, sources=sources)]
-        if named:
-            return person_card(store, named[0], sources=sources)
+        # The first (most mentioned) of them with an article here: the others are not checked.
+        first = next((p for p in store.persons_named(query, name_key)
+                      if sources is None or store.articles_of_person(p.id, 1, sources=sources)),
+                     None)
+        if first is not None:
+            return person_card(store, first, sources=sources)
     scope = scope_for(store, query, sources=sources)
     if scope.article_ids is not None and not scope.article_ids:
         return _empty(store, "people", scope, sources)
@@ -339,7 +341,7 @@ def summary(store: Store, topic: str, *, sources: Sequence[int] | None = None) -
         chosen += [(i, rank) for i, picks in enumerate(per_story) if rank < len(picks)]
     picked = [per_story[i][rank] for i, rank in sorted(chosen[:SUMMARY_SENTENCES])]
     if not picked:
-        return Reply.text(_NO_COVERAGE if store.count_articles(sources=sources) == 0 else
+        return Reply.text(_NO_COVERAGE if store.count_articles(sources=sources, at_most=0) == 0 else
                           f"Not enough coverage{' about ' + _quoted(topic) if topic else ''} "
                           f"to summarise.", data={"sentences": []})
     refs = store.refs(a for p in picked for a in p["article_ids"])

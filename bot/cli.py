@@ -226,6 +226,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for line in args.ask:
                 console.print(render_reply(asyncio.run(bot.ask(line, is_admin=True))))
             return 0
+        from bot.ops.heap import freeze_startup_heap
+
+        freeze_startup_heap()  # the model and store are loaded: see bot/ops/heap.py
         asyncio.run(run_repl(lambda line: bot.ask(line, is_admin=True), console,
                              banner=f"newsdesk demo: {report.summary()}"))
         bot.close()

@@ -7,6 +7,7 @@ date alone. Pure functions over the rows the store returns.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -47,17 +48,20 @@ def date_and_precision(value: str, precision: str | None) -> tuple[str, str] | N
     return date, _PRECISION_OF.get(len(date), "day")
 
 
+@functools.lru_cache(maxsize=8192)  # pure; a reply compares each line many times
 def numbers(text: str) -> frozenset[str]:
     """The figures a line states, as written without thousands separators ('5,300' -> '5300')."""
     return frozenset(n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text))
 
 
+@functools.lru_cache(maxsize=8192)  # pure; a reply compares each line many times
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a line's meaning: no function words, no figures."""
     return frozenset(w for w in (m.lower().replace("’", "'") for m in _WORD.findall(text))
                      if not w[0].isdigit() and w not in _STOP and len(w) > 1)
 
 
+@functools.lru_cache(maxsize=8192)  # pure; a reply compares each line many times
 def names_in(text: str) -> frozenset[str]:
     """Capitalised words after a line's first word ('Net income of ...' has none)."""
     return frozenset(w.rstrip(".'’").lower() for w in _NAME.findall(text)
@@ -105,13 +109,16 @@ def event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     one entry citing each of them (see same_event; a row without its article's `story_id` is
     never corroborated). Oldest first, then the best corroborated."""
     groups: list[dict[str, Any]] = []
-    by_date: dict[str, list[dict[str, Any]]] = {}
+    # Candidates by date and story: same_event never joins two stories, so a row is compared
+    # only with its own story's entries of that date (not every story's: a person's or a
+    # topic's timeline spans many stories, and those comparisons cost the most and join none).
+    by_date: dict[tuple[str, Any], list[dict[str, Any]]] = {}
     for row in rows:
         dp = date_and_precision(row["date"] or "", row["precision"])
         if dp is None:
             continue
         date, precision = dp
-        for group in by_date.get(date, ()):
+        for group in by_date.get((date, row.get("story_id")), ()):
             if row["article_id"] in group["article_ids"]:
                 continue  # one article's two lines of a date are two events
             members = [*group["_members"], row]
@@ -130,7 +137,7 @@ def event_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                      "article_ids": [row["article_id"]], "position": row["position"],
                      "_members": [row], "_shown": row, "_people": set(row["people"])}
             groups.append(group)
-            by_date.setdefault(date, []).append(group)
+            by_date.setdefault((date, row.get("story_id")), []).append(group)
     for group in groups:
         del group["_members"], group["_shown"]
         group["people"] = sorted(group.pop("_people"))

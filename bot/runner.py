@@ -29,6 +29,7 @@ from bot.delivery.scheduler import Scheduler
 from bot.errors import StoreError, UserError
 from bot.ops import metrics
 from bot.ops.health import OpsServer, Watch
+from bot.ops.heap import freeze_startup_heap
 from bot.ports import Chat
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ async def run(settings: Settings, role: str = "all") -> int:
             service = Service(bot, chats, shutdown_timeout_s=settings.ops.shutdown_timeout_s,
                               on_poll=watch.polled)
             await service.start()
+        freeze_startup_heap()  # started: what lives now lives on (bot/ops/heap.py)
         shown = "" if role == "all" else f" as {role}"
         print(f"newsdesk: running{shown} ({', '.join(enabled)}); Ctrl-C stops.",
               file=sys.stderr)

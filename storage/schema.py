@@ -306,6 +306,18 @@ def m012_prepared_answers(db: Database) -> None:
                "(quote_key, article_id) where person_id is null")
 
 
+@migrations()
+def m013_answers_visibility(db: Database) -> None:
+    # A tenant's reads check each row's article source; source_id and story_id sit after the
+    # article's text, in its overflow pages, so every check read a few KB. These two indexes
+    # hold them: by article (named in visible-article checks, bot answers by person or topic)
+    # and by story (a story with an article of the tenant's sources).
+    db.execute("create index if not exists idx_articles_id_source on articles "
+               "(id, source_id, story_id)")
+    db.execute("create index if not exists idx_articles_story_source on articles "
+               "(story_id, source_id)")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

@@ -26,6 +26,13 @@ from storage.transactions import SqliteTransaction, write_transaction
 
 # /who for a tenant sums its own mentions exactly up to this many articles (see people_in).
 EXACT_PEOPLE_ARTICLES = 20_000
+PERSON_ARTICLES_CHECKED = 1000  # a person's newest articles looked at for a tenant's /who list
+
+
+# The index of articles holding (id, source_id, story_id) (m013): named where a read checks an
+# article's source or story by its id, as SQLite would otherwise read the row and its text.
+# PostgreSQL's dialect drops the hint (storage/pg/dialect.py).
+BY_ARTICLE = "idx_articles_id_source"
 
 
 def _now() -> str:
@@ -84,10 +91,16 @@ class SqliteStore(StoryTables, PreparedTables):
             "select story_id, fingerprint from articles where fingerprint is not null "
             "order by id desc limit ?", (limit,)).fetchall()]
 
-    def count_articles(self, *, sources: Sequence[int] | None = None) -> int:
+    def count_articles(self, *, sources: Sequence[int] | None = None,
+                       at_most: int | None = None) -> int:
+        """How many articles (of these sources); with at_most, counting stops after at_most + 1
+        (whether a tenant has any: `at_most=0`)."""
         clause, params = source_clause(sources)
-        return self.db.execute(f"select count(*) from articles where 1 = 1{clause}",
-                               params).fetchone()[0]
+        if at_most is None:
+            return self.db.execute(f"select count(*) from articles where 1 = 1{clause}",
+                                   params).fetchone()[0]
+        return self.db.execute(f"select count(*) from (select 1 from articles where 1 = 1"
+                               f"{clause} limit ?) seen", (*params, at_most + 1)).fetchone()[0]
 
     def save_article(
         self,
@@ -412,6 +425,13 @@ class SqliteStore(StoryTables, PreparedTables):
 
     def _at_most(self, sources: Sequence[int], n: int) -> bool:
         """Whether these sources hold at most n articles (counting stops after n + 1)."""
+        # First the articles these sources brought first, from the (id, source_id) index (a
+        # narrow walk, not the rows): past n already for any big share of a store.
+        own, own_params = source_clause(sources, article=None)
+        if self.db.execute(f"select count(*) from (select 1 from articles indexed by "
+                           f"{BY_ARTICLE} where 1 = 1{own} limit ?)",
+                           (*own_params, n + 1)).fetchone()[0] > n:
+            return False
         clause, params = source_clause(sources)
         return self.db.execute(f"select count(*) from (select 1 from articles where 1 = 1{clause} "
                                f"limit ?) as visible", (*params, n + 1)).fetchone()[0] <= n
@@ -422,7 +442,7 @@ class SqliteStore(StoryTables, PreparedTables):
         query = _fts_query(topic)
         if not query:
             return []
-        seen, seen_params = visible_articles(sources, "articles_fts.rowid")
+        seen, seen_params = visible_articles(sources, "articles_fts.rowid", BY_ARTICLE)
         ids = [r[0] for r in self.db.execute(
             # Newest matches first: FTS5 walks rowids backwards without ranking every match.
             f"select rowid from articles_fts where articles_fts match ?{seen} "
@@ -432,12 +452,20 @@ class SqliteStore(StoryTables, PreparedTables):
         person_ids = [r[0] for r in self.db.execute(
             "select rowid from people_fts where people_fts match ? limit 20", (query,)
         ).fetchall()]
-        if person_ids:
-            marks = ",".join("?" * len(person_ids))
-            seen, seen_params = visible_articles(sources, "article_people.article_id")
+        seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
+        # For a tenant, among each person's newest PERSON_ARTICLES_CHECKED articles (someone
+        # covered only elsewhere is not walked through all of theirs).
+        among = "article_people" if not seen else (
+            f"(select article_id from article_people where person_id = ? order by article_id "
+            f"desc limit {PERSON_ARTICLES_CHECKED}) article_people")
+        for person_id in person_ids:
+            # One person at a time, newest first, stopping at `limit` (the index order): one
+            # query for all of them would gather and sort every article of each (thousands for
+            # someone well known in a big store) before keeping the newest.
+            where = "1 = 1" if seen else "person_id = ?"
             ids += [r[0] for r in self.db.execute(
-                f"select article_id from article_people where person_id in ({marks}){seen} "
-                f"order by article_id desc limit ?", (*person_ids, *seen_params, limit),
+                f"select article_id from {among} where {where}{seen} "
+                f"order by article_id desc limit ?", (person_id, *seen_params, limit),
             ).fetchall()]
         return sorted(set(ids), reverse=True)[:limit]
 
@@ -452,7 +480,7 @@ class SqliteStore(StoryTables, PreparedTables):
                   sources: Sequence[int] | None = None) -> list[StoredPerson]:
         """People of these articles (all when None, within `sources` when given), most
         mentioned first."""
-        seen, seen_params = visible_articles(sources, "article_people.article_id")
+        seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
         if article_ids is None and sources is not None \
                 and self._at_most(sources, EXACT_PEOPLE_ARTICLES):
             rows = self._rows(
@@ -470,12 +498,18 @@ class SqliteStore(StoryTables, PreparedTables):
                                   "order by mentions desc limit 200 offset ?", (offset,))
                 if not page:
                     break
-                marks = ",".join("?" * len(page))
-                here = {r[0] for r in self.db.execute(
-                    f"select id from people p where id in ({marks}) and exists (select 1 "
-                    f"from article_people where person_id = p.id{seen})",
-                    (*[r["id"] for r in page], *seen_params))}
-                counts.update({r["id"]: r["mentions"] for r in page if r["id"] in here})
+                # One candidate at a time, stopping at `limit`, among each one's newest
+                # PERSON_ARTICLES_CHECKED articles: someone seen everywhere but here is not
+                # walked through every article of theirs (a walk that grows with the store).
+                for row in page:
+                    if self.db.execute(
+                            f"select exists (select 1 from (select article_id from "
+                            f"article_people where person_id = ? order by article_id desc "
+                            f"limit {PERSON_ARTICLES_CHECKED}) article_people where 1 = 1{seen})",
+                            (row["id"], *seen_params)).fetchone()[0]:
+                        counts[row["id"]] = row["mentions"]
+                        if len(counts) >= limit:
+                            break
                 if len(counts) >= limit:
                     break
             counts = dict(list(counts.items())[:limit])
@@ -535,7 +569,7 @@ class SqliteStore(StoryTables, PreparedTables):
 
     def articles_of_person(self, person_id: int, limit: int = 200, *,
                            sources: Sequence[int] | None = None) -> list[int]:
-        seen, seen_params = visible_articles(sources, "article_people.article_id")
+        seen, seen_params = visible_articles(sources, "article_people.article_id", BY_ARTICLE)
         return [r[0] for r in self.db.execute(
             f"select article_id from article_people where person_id = ?{seen} "
             f"order by article_id desc limit ?", (person_id, *seen_params, limit)).fetchall()]
@@ -573,11 +607,11 @@ class SqliteStore(StoryTables, PreparedTables):
         self, article_ids: Sequence[int] | None, *, person_ids: Sequence[int] = (),
         words: str = "", limit: int = 200, sources: Sequence[int] | None = None,
     ) -> list[dict[str, Any]]:
-        if person_ids and article_ids is None and not words and sources is None:
-            return self._quotes_of(person_ids, limit)
+        if person_ids and article_ids is None and not words:
+            return self._quotes_of(person_ids, limit, sources)
         clauses: list[str] = []
         params: list[Any] = []
-        seen, seen_params = visible_articles(sources, "q.article_id")
+        seen, seen_params = visible_articles(sources, "q.article_id", BY_ARTICLE)
         if seen:
             clauses.append(seen.removeprefix(" and "))
             params += seen_params
@@ -606,21 +640,33 @@ class SqliteStore(StoryTables, PreparedTables):
                       "q.quote_key, p.name person_name from quotes q "
                       "left join people p on p.id = q.person_id ")
 
-    def _quotes_of(self, person_ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
+    def _quotes_of(self, person_ids: Sequence[int], limit: int,
+                   sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """A person's newest quotes, then other outlets' copies of them whose speaker the
-        extractor could not name (two indexed lookups; an OR would scan every quote)."""
+        extractor could not name (two indexed lookups; an OR would scan every quote); with
+        sources, only those of their articles (each row checked by the article index)."""
         marks = ",".join("?" * len(person_ids))
+        seen, seen_params = visible_articles(sources, "q.article_id", BY_ARTICLE)
         own = self._rows(
-            f"{self._QUOTE_COLUMNS} where q.person_id in ({marks}) "
-            f"order by q.article_id desc, q.start limit ?", (*person_ids, limit))
-        keys = sorted({r["quote_key"] for r in own if r["quote_key"]})
+            f"{self._QUOTE_COLUMNS} where q.person_id in ({marks}){seen} "
+            f"order by q.article_id desc, q.start limit ?", (*person_ids, *seen_params, limit))
+        found = {r["quote_key"] for r in own if r["quote_key"]}
+        if seen:  # the words they said in other tenants' articles: copies here are theirs too
+            found |= {r[0] for r in self.db.execute(
+                f"select quote_key from quotes where person_id in ({marks}) "
+                f"and quote_key is not null order by article_id desc limit ?",
+                (*person_ids, limit)).fetchall()}
+        keys = sorted(found)
         if not keys:
             return own
-        copies = self._unattributed_copies(keys, limit)
+        copies = self._unattributed_copies(keys, limit, sources)
         return sorted(own + copies, key=lambda r: (-r["article_id"], r["start"]))[:limit]
 
-    def _unattributed_copies(self, keys: Sequence[str], limit: int) -> list[dict[str, Any]]:
-        """The newest copies of these quotes whose speaker the extractor could not name."""
+    def _unattributed_copies(self, keys: Sequence[str], limit: int,
+                             sources: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """The newest copies of these quotes whose speaker the extractor could not name (with
+        sources, only in those sources' articles)."""
+        seen, seen_params = visible_articles(sources, "q.article_id", BY_ARTICLE)
         return self._rows(
             # The partial index of unattributed quotes (m012) holds only such copies: neither
             # the attributed copies of a quote nor all unattributed quotes (both grow with the
@@ -628,8 +674,8 @@ class SqliteStore(StoryTables, PreparedTables):
             f"select q.article_id, q.start, q.text, q.speaker, q.person_id, q.quote_key, "
             f"p.name person_name from quotes q indexed by idx_quotes_unattributed "
             f"left join people p on p.id = q.person_id "
-            f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null "
-            f"order by q.article_id desc limit ?", (*keys, limit))
+            f"where q.quote_key in ({','.join('?' * len(keys))}) and q.person_id is null{seen} "
+            f"order by q.article_id desc limit ?", (*keys, *seen_params, limit))
 
     def sentences_in(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
         if not article_ids:

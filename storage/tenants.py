@@ -278,13 +278,18 @@ def source_clause(sources: Sequence[int] | None, column: str = "source_id",
             f"article_id from article_sources where source_id in ({_marks(ids)})))", ids + ids)
 
 
-def visible_articles(sources: Sequence[int] | None, column: str) -> tuple[str, list[int]]:
+def visible_articles(sources: Sequence[int] | None, column: str,
+                     index: str = "") -> tuple[str, list[int]]:
     """SQL (" and exists ..." form) keeping the article ids in COLUMN of these sources.
 
     Correlated on purpose: each row costs one primary-key lookup, where an IN list would
     first gather every visible article (and an FTS match would be driven by that list).
+    `index` names an index of articles holding (id, source_id) for SQLite, whose planner
+    otherwise reads the row itself (and its text's overflow pages) to reach source_id.
     """
     clause, params = source_clause(sources, "v.source_id", "v.id")
     if not clause:
         return "", []
-    return f" and exists (select 1 from articles v where v.id = {column}{clause})", params
+    hint = f" indexed by {index}" if index else ""
+    return (f" and exists (select 1 from articles v{hint} where v.id = {column}{clause})",
+            params)

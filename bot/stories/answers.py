@@ -31,6 +31,7 @@ CARD_SUMMARY = 6
 CARD_EVENTS = 6
 CARD_QUOTES = 4
 CARD_PEOPLE = 8
+STORIES_COUNTED = 1000  # /stories counts the others up to this many
 _CHUNK = 500  # ids per IN list
 
 
@@ -97,7 +98,12 @@ def stories(store: Store, topic: str, *, full: bool = False,
         rows = store.recent_stories(limit=MAX_STORIES, sources=sources)
     if not rows:
         return _empty(store, "stories", Scope(topic, []), sources)
-    total = len(rows) if (full or topic) else store.count_stories(sources=sources)
+    # The footer's count stops at STORIES_COUNTED: "1000+ more" where an exact count would
+    # read every story of a big store.
+    total = len(rows) if (full or topic) else \
+        store.count_stories(sources=sources, at_most=STORIES_COUNTED)
+    bound = "+" if total > STORIES_COUNTED else ""
+    total = min(total, STORIES_COUNTED)
     shown = rows if full else rows[:MAX_STORIES]
     members: dict[int, list[int]] = {}
     if full and not topic:
@@ -128,7 +134,7 @@ def stories(store: Store, topic: str, *, full: bool = False,
                 f"{n} article{'s' if n != 1 else ''}; {span}; /story {row['id']}",
                 citer.cite(ids[:3])))
     more = total - len(items)
-    footer = (f"{more} more stor{'y' if more == 1 else 'ies'}; " if more > 0 else "") + \
+    footer = (f"{more}{bound} more stor{'y' if more == 1 else 'ies'}; " if more > 0 else "") + \
         "/story ID opens one" + ("." if topic else "; /stories TOPIC narrows the list.")
     title = "Stories" + (f" about {_quoted(topic)}" if topic else "")
     return Reply(title, tuple(items), citer.citations(), footer, data=data)

@@ -178,6 +178,10 @@ MAIN: list[tuple[str, list[str]]] = [
         "create index idx_quotes_unattributed on quotes (quote_key, article_id) "
         "where person_id is null",
     ]),
+    ("m013_answers_visibility", [
+        "create index idx_articles_id_source on articles (id, source_id, story_id)",
+        "create index idx_articles_story_source on articles (story_id, source_id)",
+    ]),
 ]
 
 CHANNELS: list[tuple[str, list[str]]] = [
