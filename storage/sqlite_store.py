@@ -429,7 +429,7 @@ class SqliteStore(StoryTables, PreparedTables):
         # narrow walk, not the rows): past n already for any big share of a store.
         own, own_params = source_clause(sources, article=None)
         if self.db.execute(f"select count(*) from (select 1 from articles indexed by "
-                           f"{BY_ARTICLE} where 1 = 1{own} limit ?)",
+                           f"{BY_ARTICLE} where 1 = 1{own} limit ?) as own",
                            (*own_params, n + 1)).fetchone()[0] > n:
             return False
         clause, params = source_clause(sources)
