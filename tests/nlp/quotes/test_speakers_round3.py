@@ -3,9 +3,16 @@ finder names in full where the people pass knew only the surname; on made-up new
 
 from __future__ import annotations
 
+import pytest
+
 from bot.models import PersonMention, QuoteMention
 from bot.nlp.pipeline import _canonical_speakers, analyze_doc
 from tests.nlp.conftest import speaker_of
+
+
+def said(nlp, text: str, words: str) -> str | None:
+    """Who /quote would show as the speaker of the quote holding these words."""
+    return speaker_of(list(analyze_doc(nlp(text), None).quotes), words)
 
 
 def test_she_after_a_shared_surname_last_used_for_the_husband_is_the_wife(nlp):
@@ -18,8 +25,7 @@ def test_she_after_a_shared_surname_last_used_for_the_husband_is_the_wife(nlp):
         "In her memoir, Clinton described the illness. After saying her leg was swollen, "
         "she was \u201crushed to the hospital at once\u201d for tests."
     )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "rushed to the hospital") == "Hillary Clinton"
+    assert said(nlp, text, "rushed to the hospital") == "Hillary Clinton"
 
 
 def test_he_after_a_clause_the_parser_hangs_on_another_name_stays_with_the_speaker(nlp):
@@ -32,8 +38,7 @@ def test_he_after_a_clause_the_parser_hangs_on_another_name_stays_with_the_speak
         "a note of caution, should Clinton attempt an early return to the campaign trail.\n\n"
         "\u201cShe had better get well before she gets back out there,\u201d he said."
     )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "get well") == "Don Fowler"
+    assert said(nlp, text, "get well") == "Don Fowler"
 
 
 def test_a_surname_only_person_takes_the_full_name_the_quote_finder_found():
@@ -70,82 +75,44 @@ def test_a_surname_misspelt_by_one_letter_is_the_person_named_in_full(nlp):
     assert "Hillary Clinton" in people and "Clintons" not in people["Hillary Clinton"]
 
 
-def test_he_said_after_a_source_introduced_with_a_role_quotes_that_source(nlp):
+# Who a role noun, a possessive or a pronoun after a described speaker names, as /quote shows it.
+ROLES = [
     # Obama is only the subject of a side clause; the man introduced with his post is the
     # source the next "he said" quotes.
-    text = (
-        "While Obama had a wide array of artists writing songs about him, that has not been "
-        "happening for Clinton, which is something that concerns Henry Crespo, president of "
-        "the Miami Democratic Caucus.\n\n"
-        "\u201cNo one is writing songs for Hillary,\u201d he said."
-    )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "No one is writing") == "Henry Crespo"
-
-
-def test_the_minister_is_the_person_titled_minister_even_when_tagged_a_name(nlp):
+    pytest.param("While Obama had a wide array of artists writing songs about him, that has not "
+                 "been happening for Clinton, which is something that concerns Henry Crespo, "
+                 "president of the Miami Democratic Caucus.\n\n"
+                 "\u201cNo one is writing songs for Hillary,\u201d he said.",
+                 "No one is writing", "Henry Crespo", id="source-introduced-with-a-role"),
     # The small model tags this lower-case "minister" as a proper noun; /quote must not show
     # "minister" as if it were someone's name.
-    text = (
-        "Foreign Minister Sergei Lavrov met Secretary of State Antony Blinken in Geneva on "
-        "Friday.\n\n\u201cWe had a frank exchange,\u201d the minister said."
-    )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "frank exchange") == "Sergei Lavrov"
-
-
-def test_someones_spokeswoman_is_not_that_someone(nlp):
-    text = (
-        "Yuki Tanaka, the company's chief executive, met analysts. Tanaka said sales rose.\n\n"
-        "\u201cWe beat our own forecast,\u201d Tanaka's spokeswoman said."
-    )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "own forecast") == "Tanaka's spokeswoman"
-
-
-def test_a_campaign_of_someones_still_speaks_for_them(nlp):
-    text = (
-        "Senator Maria Lopez is running for governor.\n\n"
-        "\u201cThe poll is wrong,\u201d Lopez's campaign said in a statement."
-    )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "poll is wrong") == "Maria Lopez"
-
-
-def test_a_sports_role_names_the_player_who_holds_it(nlp):
-    text = (
-        "Coach Rita Vance praised her team after the win over Leeds.\n\n"
-        "Striker Tom Hale scored twice. \u201cIt was a team effort,\u201d said the striker."
-    )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "team effort") == "Tom Hale"
-
-
-def test_someones_statement_is_still_theirs(nlp):
-    text = (
-        "Mayor Dan Ortiz spoke on Monday. Fact-checkers then ruled that Ortiz's statement "
-        "about \u201cthousands of new jobs in the city\u201d was true."
-    )
-    analysis = analyze_doc(nlp(text), None)
-    assert speaker_of(list(analysis.quotes), "thousands of new jobs") == "Dan Ortiz"
-
-
-def test_she_after_an_unnamed_spokeswoman_is_the_spokeswoman(nlp):
+    pytest.param("Foreign Minister Sergei Lavrov met Secretary of State Antony Blinken in Geneva "
+                 "on Friday.\n\n\u201cWe had a frank exchange,\u201d the minister said.",
+                 "frank exchange", "Sergei Lavrov", id="the-minister-tagged-a-name"),
+    pytest.param("Yuki Tanaka, the company's chief executive, met analysts. Tanaka said sales "
+                 "rose.\n\n\u201cWe beat our own forecast,\u201d Tanaka's spokeswoman said.",
+                 "own forecast", "Tanaka's spokeswoman", id="someones-spokeswoman-is-not-them"),
+    pytest.param("Senator Maria Lopez is running for governor.\n\n"
+                 "\u201cThe poll is wrong,\u201d Lopez's campaign said in a statement.",
+                 "poll is wrong", "Maria Lopez", id="a-campaign-speaks-for-its-candidate"),
+    pytest.param("Coach Rita Vance praised her team after the win over Leeds.\n\n"
+                 "Striker Tom Hale scored twice. \u201cIt was a team effort,\u201d said the "
+                 "striker.", "team effort", "Tom Hale", id="a-sports-role"),
+    pytest.param("Mayor Dan Ortiz spoke on Monday. Fact-checkers then ruled that Ortiz's "
+                 "statement about \u201cthousands of new jobs in the city\u201d was true.",
+                 "thousands of new jobs", "Dan Ortiz", id="someones-statement-is-theirs"),
     # The minister named before is not who "she added" quotes.
-    text = (
-        "Health Minister Karen Holt announced the plan on Monday.\n\n"
-        "\u201cWe expect delays,\u201d a ministry spokeswoman said. "
-        "\u201cThe rollout will take months,\u201d she added."
-    )
-    quotes = list(analyze_doc(nlp(text), None).quotes)
-    assert speaker_of(quotes, "rollout") == "a ministry spokeswoman"
+    pytest.param("Health Minister Karen Holt announced the plan on Monday.\n\n"
+                 "\u201cWe expect delays,\u201d a ministry spokeswoman said. "
+                 "\u201cThe rollout will take months,\u201d she added.",
+                 "rollout", "a ministry spokeswoman", id="she-after-an-unnamed-spokeswoman"),
+    pytest.param("Health Minister Tom Holt announced the plan on Monday.\n\n"
+                 "\u201cWe expect delays,\u201d a ministry spokeswoman said. Holt disagreed. "
+                 "\u201cThe rollout will be quick,\u201d he said.",
+                 "rollout", "Tom Holt", id="he-after-a-spokeswoman-is-not-her"),
+]
 
 
-def test_he_after_a_spokeswoman_is_not_her(nlp):
-    text = (
-        "Health Minister Tom Holt announced the plan on Monday.\n\n"
-        "\u201cWe expect delays,\u201d a ministry spokeswoman said. Holt disagreed. "
-        "\u201cThe rollout will be quick,\u201d he said."
-    )
-    quotes = list(analyze_doc(nlp(text), None).quotes)
-    assert speaker_of(quotes, "rollout") == "Tom Holt"
+@pytest.mark.parametrize(("text", "words", "speaker"), ROLES)
+def test_a_role_possessive_or_pronoun_names_the_right_speaker(nlp, text, words, speaker):
+    assert said(nlp, text, words) == speaker
