@@ -135,6 +135,10 @@ class Store(Protocol):
     def story_article_ids(self, story_id: int, limit: int = 10_000, *,
                           sources: Sequence[int] | None = None) -> list[int]: ...
 
+    def story_heads(self, story_ids: Sequence[int], first: int, *,
+                    sources: Sequence[int] | None = None
+                    ) -> dict[int, tuple[int, list[int]]]: ...
+
     def story_outlets_of(self, story_ids: Sequence[int], *,
                          sources: Sequence[int] | None = None) -> dict[int, list[str]]: ...
 

@@ -276,19 +276,38 @@ class StoryTables:
             f"select id from articles where story_id = ?{clause} order by id limit ?",
             (story_id, *params, limit)).fetchall()]
 
+    def story_heads(self, story_ids: Sequence[int], first: int, *,
+                    sources: Sequence[int] | None = None) -> dict[int, tuple[int, list[int]]]:
+        """Each story's article count and its first `first` articles, in one statement: a
+        listing shows a few of each, and a big story's every id is thousands of rows."""
+        heads: dict[int, tuple[int, list[int]]] = {int(s): (0, []) for s in story_ids}
+        if not story_ids:
+            return heads
+        clause, params = source_clause(sources)
+        for story_id, article_id, count in self.db.execute(
+                "select story_id, id, n from (select story_id, id, "
+                "count(*) over (partition by story_id) as n, "
+                "row_number() over (partition by story_id order by id) as k from articles "
+                f"where story_id in ({_marks(story_ids)}){clause}) heads "
+                "where k <= ? order by story_id, id", (*story_ids, *params, first)):
+            heads[story_id] = (int(count), [*heads[story_id][1], int(article_id)])
+        return heads
+
     def story_outlets_of(self, story_ids: Sequence[int], *,
                          sources: Sequence[int] | None = None) -> dict[int, list[str]]:
         """The outlets of each story, in the order they first carried it."""
-        outlets: dict[int, dict[str, None]] = {s: {} for s in story_ids}
+        outlets: dict[int, list[str]] = {s: [] for s in story_ids}
         if not story_ids:
             return {}
         clause, params = source_clause(sources, "a.source_id", "a.id")
-        for story_id, outlet in self.db.execute(
-                f"select a.story_id, {_OUTLET} from articles a "
-                f"where a.story_id in ({_marks(story_ids)}){clause} order by a.id",
+        # One row per outlet, not per article: a big story has thousands of articles.
+        for story_id, outlet, _ in self.db.execute(
+                f"select a.story_id, {_OUTLET} as outlet, min(a.id) as first_id from articles a "
+                f"where a.story_id in ({_marks(story_ids)}){clause} "
+                "group by a.story_id, outlet order by first_id",
                 (*story_ids, *params)):
-            outlets[story_id][outlet] = None
-        return {s: list(o) for s, o in outlets.items()}
+            outlets[story_id].append(outlet)
+        return outlets
 
     def all_story_members(self, *, sources: Sequence[int] | None = None
                           ) -> list[tuple[int, int]]:

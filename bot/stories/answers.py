@@ -32,6 +32,7 @@ CARD_EVENTS = 6
 CARD_QUOTES = 4
 CARD_PEOPLE = 8
 STORIES_COUNTED = 1000  # /stories counts the others up to this many
+LISTED_ARTICLES = 25  # articles of a story a chat listing's data holds (ask --json: all)
 _CHUNK = 500  # ids per IN list
 
 
@@ -47,17 +48,21 @@ def _refs(store: Store, ids: Sequence[int]) -> dict[int, SourceRef]:
 
 
 def story_title(store: Store, story: dict[str, Any],
-                sources: Sequence[int] | None = None) -> str:
+                sources: Sequence[int] | None = None, first: int | None = None) -> str:
     """Its most representative headline; a story of title-less articles shows a sentence.
-    With `sources` (a tenant's), only their articles' headlines are shown."""
+    With `sources` (a tenant's), only their articles' headlines are shown. `first` is the
+    story's first (visible) article where the caller knows it."""
     title = story.get("title") or ""
+    if sources is None and looks_like_headline(title):
+        return title
+    if first is None:
+        ids = store.story_article_ids(int(story["id"]), limit=1, sources=sources)
+        first = ids[0] if ids else None
+    row = store.article(first) if first is not None else None
     if sources is not None:
-        seen = store.story_article_ids(int(story["id"]), limit=1, sources=sources)
-        title = ((store.article(seen[0]) or {}).get("title") or "") if seen else ""
+        title = (row or {}).get("title") or ""
     if looks_like_headline(title):
         return title
-    first = store.story_article_ids(int(story["id"]), limit=1, sources=sources)
-    row = store.article(first[0]) if first else None
     return (first_sentence(row["text"]) if row else "") or f"Story {story['id']}"
 
 
@@ -84,7 +89,8 @@ def stories(store: Store, topic: str, *, full: bool = False,
             sources: Sequence[int] | None = None) -> Reply:
     """Recent stories (or those about a topic): title, outlets, articles, first and last seen.
 
-    full (what `newsdesk ask --json` asks for) lists every story with every article.
+    full (what `newsdesk ask --json` asks for) lists every story with every article; a chat
+    listing's data holds the first LISTED_ARTICLES of each (its text gives the count).
     """
     topic = topic.strip()
     if full and not topic:
@@ -106,12 +112,19 @@ def stories(store: Store, topic: str, *, full: bool = False,
     total = min(total, STORIES_COUNTED)
     shown = rows if full else rows[:MAX_STORIES]
     members: dict[int, list[int]] = {}
+    counts: dict[int, int] = {}
     if full and not topic:
         for story_id, article_id in store.all_story_members(sources=sources):
             members.setdefault(story_id, []).append(article_id)
-    else:
+    elif full:
         for row in shown:
             members[row["id"]] = store.story_article_ids(row["id"], sources=sources)
+    else:
+        # A chat listing cites three articles a story: a big story's every id (and its
+        # source line) would be thousands of rows a call.
+        for story_id, (count, first) in store.story_heads(
+                [r["id"] for r in shown], LISTED_ARTICLES, sources=sources).items():
+            members[story_id], counts[story_id] = first, count
     outlets: dict[int, list[str]] = {}
     for chunk in _chunks([r["id"] for r in shown]):
         outlets.update(store.story_outlets_of(chunk, sources=sources))
@@ -119,16 +132,16 @@ def stories(store: Store, topic: str, *, full: bool = False,
     citer = _Citer(refs)
     items, data = [], []
     for row in shown:
-        title = story_title(store, row, sources)
         ids = members.get(row["id"], [])
+        title = story_title(store, row, sources, ids[0] if ids else None)
         names = outlets.get(row["id"], [])
+        n = counts.get(row["id"], len(ids))
         data.append({"id": row["id"], "title": title, "outlets": names,
                      "articles": _sources_json(refs, ids),
                      "first_seen": row["first_seen"], "last_seen": row["last_seen"]})
         if len(items) < MAX_STORIES:
             span = row["first_seen"] if row["first_seen"] == row["last_seen"] \
                 else f"{row['first_seen']} to {row['last_seen']}"
-            n = len(ids)
             items.append(ReplyItem(
                 title, f"{', '.join(names[:5])}{', ...' if len(names) > 5 else ''}; "
                 f"{n} article{'s' if n != 1 else ''}; {span}; /story {row['id']}",

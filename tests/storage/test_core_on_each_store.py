@@ -108,3 +108,28 @@ async def test_a_persons_quotes_include_other_outlets_unattributed_copies(desk) 
     copies = [q for q in got if q["person_id"] is None]
     assert [(q["article_id"], q["speaker"]) for q in copies] == [(other, "an aide")]
     assert len(got) == len(own) + 1
+
+
+async def test_a_big_story_is_listed_with_its_count_and_outlets_in_order(desk) -> None:  # type: ignore[no-untyped-def]
+    from bot.models import ArticleDraft
+    from bot.stories.answers import LISTED_ARTICLES
+    from tests.test_stories import BRIDGE_A
+
+    outlets = ["Herald", "Courier", "Gazette"]
+    drafts = [ArticleDraft(
+        title=f"Old Mill bridge closed, update {i}", text=f"{BRIDGE_A} Update number {i} came "
+        f"from the {outlets[i % 3]} desk at {i} past nine.", source=outlets[i % 3],
+        url=f"https://{outlets[i % 3].lower()}.example/bridge-{i}",
+        published=datetime(2031, 5, 7, tzinfo=UTC)) for i in range(LISTED_ARTICLES + 5)]
+    added = desk.ingestor.store_drafts(drafts).added
+    assert len(added) == LISTED_ARTICLES + 5
+    for line in ("/stories", "/stories bridge"):
+        listed = await desk.ask(line)
+        assert [i.detail.split("; ")[:2] for i in listed.items] == \
+            [["Herald, Courier, Gazette", f"{LISTED_ARTICLES + 5} articles"]], line
+        [story] = listed.data
+        assert [a["id"] for a in story["articles"]] == sorted(added)[:LISTED_ARTICLES]
+        assert [c.url for c in listed.citations] == \
+            [desk.store.article(a)["url"] for a in sorted(added)[:3]], "the first three cited"
+        everything = await desk.ask(line, full=True)
+        assert [a["id"] for a in everything.data[0]["articles"]] == sorted(added), "--json: all"
