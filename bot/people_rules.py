@@ -9,7 +9,7 @@ it stays a person of its own, unresolved, which an admin can merge with `/person
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import timedelta
 
 from bot.models import PersonMention, StoredPerson
@@ -18,6 +18,11 @@ from bot.nlp.names import is_full_name, name_key, name_parts
 
 NEAR = timedelta(days=730)  # a bare surname is read as whoever bore it in the news then
 DOMINANT = 4  # ... when that one is mentioned this many times more than all namesakes together
+
+# Evidence from the store, read only when a bare surname needs it (a store hands a function):
+# reading it for every full name cost a walk over a well-known person's every mention.
+Evidence = Callable[[Sequence[StoredPerson]], Collection[int]] | Collection[int]
+Counts = Callable[[Sequence[StoredPerson]], Mapping[int, int]] | Mapping[int, int]
 
 # A monarch or cleric is not the president or minister of the same surname.
 _REIGNING = REIGNING_TITLES | {"crown"}
@@ -63,7 +68,7 @@ def _one_person(person: PersonMention, stored: StoredPerson) -> bool:
 
 
 def admissible(person: PersonMention, candidates: Sequence[StoredPerson],
-               in_story: Collection[int], near: Mapping[int, int]) -> list[StoredPerson]:
+               in_story: Evidence, near: Counts) -> list[StoredPerson]:
     """The stored people this article's person may be (the matcher then picks by name).
 
     A full name: stored full-name people without evidence against. A bare surname: the one
@@ -81,15 +86,19 @@ def admissible(person: PersonMention, candidates: Sequence[StoredPerson],
     # Hussein", never for a stored "Hussein Kamel".
     full = [c for c in full if any(key in (parts[0], parts[-1]) for parts in
                                    (name_parts(n) for n in _full_forms([c.name, *c.aliases])))]
-    own = [c for c in full if c.id in in_story]
+    if not full:
+        return [c for c in fitting if name_key(c.name) == key]
+    story = in_story(full) if callable(in_story) else in_story
+    own = [c for c in full if c.id in story]
     if len(own) == 1:
         return own
     if not own:
+        counts = near(candidates) if callable(near) else near
         # Everyone of that name in the news then, including those who fit no full name here.
-        namesakes = [c for c in candidates if near.get(c.id)]
-        active = sorted((c for c in full if near.get(c.id)), key=lambda c: -near[c.id])
+        namesakes = [c for c in candidates if counts.get(c.id)]
+        active = sorted((c for c in full if counts.get(c.id)), key=lambda c: -counts[c.id])
         if active:
-            rest = sum(near[c.id] for c in namesakes if c.id != active[0].id)
-            if rest * DOMINANT <= near[active[0].id]:
+            rest = sum(counts[c.id] for c in namesakes if c.id != active[0].id)
+            if rest * DOMINANT <= counts[active[0].id]:
                 return active[:1]
     return [c for c in fitting if c not in full and name_key(c.name) == key]

@@ -27,6 +27,7 @@ from storage.transactions import SqliteTransaction, write_transaction
 # /who for a tenant sums its own mentions exactly up to this many articles (see people_in).
 EXACT_PEOPLE_ARTICLES = 20_000
 PERSON_ARTICLES_CHECKED = 1000  # a person's newest articles looked at for a tenant's /who list
+EVIDENCE_ARTICLES = 200  # newest articles of a story or person read to resolve a bare surname
 
 
 # The index of articles holding (id, source_id, story_id) (m013): named where a read checks an
@@ -185,7 +186,8 @@ class SqliteStore(StoryTables, PreparedTables):
             "select story_id, published from articles where id = ?", (article_id,)).fetchone()
         for person in analysis.people:
             person_id = self._resolve_person(conn, person, key, match, story, published,
-                                             taken=set(person_ids.values()))
+                                             taken=set(person_ids.values()),
+                                             article_id=article_id)
             person_ids[person.name] = person_id
             for alias in person.aliases:
                 person_ids.setdefault(alias, person_id)
@@ -242,7 +244,7 @@ class SqliteStore(StoryTables, PreparedTables):
     def _resolve_person(
         self, conn: sqlite3.Connection, person: PersonMention, key: KeyFn, match: PersonMatcher,
         story_id: int | None = None, published: str | None = None,
-        taken: Collection[int] = (),
+        taken: Collection[int] = (), article_id: int | None = None,
     ) -> int:
         """The stored person an article's entry is, or a new one: see bot/people_rules.py for
         the evidence a merge needs (a surname alone joins a full name only within its story)."""
@@ -257,13 +259,10 @@ class SqliteStore(StoryTables, PreparedTables):
         # The article's other entries are other people: its extractor told them apart.
         candidates = self.people_by_ids(sorted(ids - set(taken)))
         if candidates and person.kind == "person":
-            in_story = set() if story_id is None else {r[0] for r in conn.execute(
-                f"select distinct ap.person_id from article_people ap join articles a "
-                f"on a.id = ap.article_id where a.story_id = ? and ap.person_id in "
-                f"({','.join('?' * len(candidates))})",
-                (story_id, *(c.id for c in candidates))).fetchall()}
+            # The store's evidence is read only when a bare surname needs it.
             candidates = people_rules.admissible(
-                person, candidates, in_story, self._mentions_near(conn, candidates, published))
+                person, candidates, lambda people: self._in_story(conn, people, story_id, article_id),
+                lambda people: self._mentions_near(conn, people, published))
         chosen = match(person, candidates) if candidates else None
         if chosen is None:
             cur = conn.execute(
@@ -282,20 +281,49 @@ class SqliteStore(StoryTables, PreparedTables):
         self._refresh_person(conn, person_id)
         return person_id
 
+    def _in_story(self, conn: sqlite3.Connection, people: Sequence[StoredPerson],
+                  story_id: int | None, article_id: int | None) -> set[int]:
+        """Which of these people the story's latest EVIDENCE_ARTICLES other articles name, or
+        who named it in one of their own latest EVIDENCE_ARTICLES articles: bounded reads,
+        where every article of a big story or of a well-known person grew with the archive."""
+        if story_id is None:
+            return set()
+        marks = ",".join("?" * len(people))
+        ids = [p.id for p in people]
+        named = {r[0] for r in conn.execute(
+            f"select distinct person_id from article_people where person_id in ({marks}) and "
+            f"article_id in (select id from articles where story_id = ? and id != ? "
+            f"order by id desc limit ?)",
+            (*ids, story_id, article_id or 0, EVIDENCE_ARTICLES)).fetchall()}
+        for person_id in set(ids) - named:
+            if conn.execute(
+                    "select 1 from (select article_id from article_people where person_id = ? "
+                    "order by article_id desc limit ?) own join articles a on a.id = "
+                    "own.article_id where a.story_id = ? limit 1",
+                    (person_id, EVIDENCE_ARTICLES, story_id)).fetchone():
+                named.add(person_id)
+        return named
+
     def _mentions_near(self, conn: sqlite3.Connection, people: Sequence[StoredPerson],
                        published: str | None) -> dict[int, int]:
-        """Each person's mentions in articles published within people_rules.NEAR_DAYS of
-        this date (all of them when the date is unknown)."""
-        ids = [p.id for p in people]
+        """Each person's mentions in articles published within people_rules.NEAR of this
+        date (all of them when the date is unknown), counted over their latest
+        EVIDENCE_ARTICLES articles: enough to tell who dominates, and a bounded read."""
         if published is None:
             return {p.id: p.mentions for p in people}
         day = datetime.fromisoformat(published)
         low, high = (iso_date(day - people_rules.NEAR), iso_date(day + people_rules.NEAR))
-        return {r[0]: r[1] for r in conn.execute(
-            f"select ap.person_id, sum(ap.mentions) from article_people ap join articles a "
-            f"on a.id = ap.article_id where ap.person_id in ({','.join('?' * len(ids))}) and "
-            f"substr(a.published, 1, 10) between ? and ? group by ap.person_id",
-            (*ids, low, high)).fetchall()}
+        counts = {}
+        for person in people:
+            row = conn.execute(
+                "select sum(own.mentions) from (select article_id, mentions from "
+                "article_people where person_id = ? order by article_id desc limit ?) own "
+                "join articles a on a.id = own.article_id "
+                "where substr(a.published, 1, 10) between ? and ?",
+                (person.id, EVIDENCE_ARTICLES, low, high)).fetchone()
+            if row and row[0]:
+                counts[person.id] = int(row[0])
+        return counts
 
     def _refresh_person(self, conn: sqlite3.Connection, person_id: int) -> None:
         """Canonical name: the most used multi-word alias; role: the most reported one."""
