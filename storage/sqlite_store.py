@@ -261,7 +261,8 @@ class SqliteStore(StoryTables, PreparedTables):
         if candidates and person.kind == "person":
             # The store's evidence is read only when a bare surname needs it.
             candidates = people_rules.admissible(
-                person, candidates, lambda people: self._in_story(conn, people, story_id, article_id),
+                person, candidates,
+                lambda people: self._in_story(conn, people, story_id, article_id),
                 lambda people: self._mentions_near(conn, people, published))
         chosen = match(person, candidates) if candidates else None
         if chosen is None:
