@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import MODEL, corpus, median, parser, python, say, words_in, write_result
+from bot.ops.process_memory import tree_rss_bytes
 
 MEMORY_TARGET_MB = 100.0
 SPEED_TARGET = 0.9
@@ -35,32 +36,9 @@ def _load() -> float:
     return os.getloadavg()[0]
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_bytes()
-            except OSError:
-                continue
-            ppid = int(stat.rpartition(b")")[2].split()[1])
-            tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
 def tree_rss_mb(root: int) -> float:
     """Resident memory of a process and all its descendants, in MB."""
-    tree, total, todo = _children(), 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(tree.get(pid, []))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return total
+    return (tree_rss_bytes(root) or 0) / (1024 * 1024)
 
 
 def write_archive(path: Path, n: int) -> int:

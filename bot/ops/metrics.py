@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from bot.ops.process_memory import tree_rss_bytes
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 FETCH_FAILURES = Counter("newsdesk_fetch_failures", "Failed source fetches, by reason.",
@@ -21,6 +30,22 @@ POSTED = Counter("newsdesk_posts", "Posts delivered to a platform, by kind (dige
                  "notice).", ["kind"], registry=REGISTRY)
 POLLS = Counter("newsdesk_polls", "Completed rounds of polling the due sources.",
                 registry=REGISTRY)
+ProcessCollector(registry=REGISTRY)  # process_resident_memory_bytes etc. of this process
+
+
+class TreeMemoryCollector(Collector):
+    """This process and its NLP worker processes together: what the bot costs the machine
+    (process_resident_memory_bytes counts the main process alone)."""
+
+    def collect(self) -> Iterator[Any]:
+        rss = tree_rss_bytes(os.getpid())
+        if rss is not None:  # no /proc (not Linux): nothing rather than a wrong 0
+            yield GaugeMetricFamily("newsdesk_resident_memory_bytes",
+                                    "Resident memory of the bot process and its NLP workers.",
+                                    value=rss)
+
+
+REGISTRY.register(TreeMemoryCollector())
 
 
 def fetch_failed(reason: str) -> None:

@@ -82,6 +82,12 @@ async def test_run_serves_health_and_metrics_and_logs_json_without_secrets(
         assert "newsdesk_articles_ingested_total 2.0" in text
         assert 'newsdesk_command_seconds_count{command="who"} 1.0' in text
         assert "newsdesk_outbox_lag_seconds 0.0" in text
+        # Memory, for an operator leaving it running for months: the process and its workers.
+        resident = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
+                    if line.startswith(("process_resident_memory_bytes ",
+                                        "newsdesk_resident_memory_bytes "))}
+        assert resident["newsdesk_resident_memory_bytes"] >= \
+            resident["process_resident_memory_bytes"] > 10e6, resident
 
         await standin.drop_connection()  # Discord goes away: health says so at once
         for _ in range(100):
