@@ -280,9 +280,10 @@ class StoryTables:
                     sources: Sequence[int] | None = None) -> dict[int, tuple[int, list[int]]]:
         """Each story's article count and its first `first` articles, in one statement: a
         listing shows a few of each, and a big story's every id is thousands of rows."""
-        heads: dict[int, tuple[int, list[int]]] = {int(s): (0, []) for s in story_ids}
+        counts: dict[int, int] = {int(s): 0 for s in story_ids}
+        firsts: dict[int, list[int]] = {int(s): [] for s in story_ids}
         if not story_ids:
-            return heads
+            return {}
         clause, params = source_clause(sources)
         for story_id, article_id, count in self.db.execute(
                 "select story_id, id, n from (select story_id, id, "
@@ -290,8 +291,9 @@ class StoryTables:
                 "row_number() over (partition by story_id order by id) as k from articles "
                 f"where story_id in ({_marks(story_ids)}){clause}) heads "
                 "where k <= ? order by story_id, id", (*story_ids, *params, first)):
-            heads[story_id] = (int(count), [*heads[story_id][1], int(article_id)])
-        return heads
+            counts[story_id] = int(count)
+            firsts[story_id].append(int(article_id))
+        return {story_id: (counts[story_id], firsts[story_id]) for story_id in counts}
 
     def story_outlets_of(self, story_ids: Sequence[int], *,
                          sources: Sequence[int] | None = None) -> dict[int, list[str]]:
